@@ -1,0 +1,46 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'test-output/', '.dara/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The lower layers know nothing of the server, the builder or the CLI.
+    files: ['src/http/**', 'src/definitions/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/server/**', '**/config/**', '**/cli/**', '**/auth/**'] },
+      ],
+    },
+  },
+  {
+    // Examples prove the package's exports: they import dara-ts by name.
+    files: ['examples/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/src/**'] }],
+    },
+  },
+  {
+    // Type tests return values of deliberately wrong types under @ts-expect-error.
+    files: ['tests/types/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+)

@@ -1,0 +1,113 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { errors, jwtVerify, SignJWT } from 'jose'
+import { DaraError } from '../errors.ts'
+import type { Identity, UserData } from './identity.ts'
+
+const ISSUER = 'dara-ts'
+const ALGORITHM = 'HS256'
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/
+
+export interface TokenOptions {
+  /** The HMAC secret, at least 32 bytes. */
+  readonly secret: string
+  /** Token lifetime in seconds. */
+  readonly ttlSeconds: number
+}
+
+export interface TokenService {
+  issue(user: UserData): Promise<{ token: string; sessionId: string }>
+  verify(token: string): Promise<Identity>
+}
+
+/** Signs and verifies one app's session tokens: HS256 JWTs, with the key imported once. */
+export function createTokenService(options: TokenOptions): TokenService {
+  if (Buffer.byteLength(options.secret) < 32) {
+    throw new DaraError('DARA_ERR_AUTH_SECRET_WEAK', Buffer.byteLength(options.secret))
+  }
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(options.secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  )
+
+  return {
+    async issue(user) {
+      const sessionId = randomUUID()
+      const claims = {
+        sid: sessionId,
+        name: user.identityName,
+        groups: user.groups,
+        ...(user.identityEmail === undefined ? {} : { email: user.identityEmail }),
+      }
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+        .setSubject(user.identityId)
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + options.ttlSeconds)
+        .sign(await key)
+      return { token, sessionId }
+    },
+
+    async verify(token) {
+      if (!JWT_SHAPE.test(token)) throw new DaraError('DARA_ERR_AUTH_MALFORMED')
+      let payload
+      try {
+        ;({ payload } = await jwtVerify(token, await key, {
+          algorithms: [ALGORITHM],
+          issuer: ISSUER,
+          requiredClaims: ['sub', 'sid', 'exp'],
+        }))
+      } catch (error) {
+        throw classify(error)
+      }
+      const { sub, sid, name, groups } = payload
+      const email = payload['email']
+      if (
+        typeof sub !== 'string' ||
+        typeof sid !== 'string' ||
+        typeof name !== 'string' ||
+        (email !== undefined && typeof email !== 'string') ||
+        !Array.isArray(groups) ||
+        !groups.every((g) => typeof g === 'string')
+      ) {
+        throw new DaraError(
+          'DARA_ERR_AUTH_INVALID',
+          'its claims are not those of a dara-ts session',
+        )
+      }
+      const user: UserData = {
+        identityId: sub,
+        identityName: name,
+        groups,
+        ...(email === undefined ? {} : { identityEmail: email }),
+      }
+      return { user, sessionId: sid }
+    },
+  }
+}
+
+function classify(error: unknown): DaraError {
+  if (error instanceof errors.JWTExpired) return new DaraError('DARA_ERR_AUTH_EXPIRED')
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new DaraError('DARA_ERR_AUTH_INVALID', 'its signature does not match')
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return new DaraError('DARA_ERR_AUTH_INVALID', `its algorithm is not ${ALGORITHM}`)
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new DaraError(
+      'DARA_ERR_AUTH_INVALID',
+      `claim "${error.claim}" ${error.reason === 'missing' ? 'is missing' : 'is not valid'}`,
+    )
+  }
+  if (error instanceof errors.JOSEError) return new DaraError('DARA_ERR_AUTH_MALFORMED')
+  throw error
+}
+
+/** A secret for an app whose environment gives none: random, so tokens die with the process. */
+export function generateSecret(): string {
+  return randomBytes(32).toString('base64url')
+}

@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ConfigurationBuilder } from '../config/configuration-builder.ts'
+import { isComponentClass } from '../definitions/component-instance.ts'
+import { DaraError } from '../errors.ts'
+
+/**
+ * Imports an app's entry module and returns its `config`, with every
+ * ComponentInstance subclass the module exports registered (import discovery).
+ */
+export async function loadEntry(entry: string): Promise<ConfigurationBuilder> {
+  const path = resolve(entry)
+  if (!existsSync(path)) throw new DaraError('DARA_ERR_ENTRY_NOT_FOUND', path)
+  const loaded: unknown = await import(pathToFileURL(path).href)
+  const module: Record<string, unknown> =
+    typeof loaded === 'object' && loaded !== null ? { ...loaded } : {}
+  const config = module['config']
+  if (!(config instanceof ConfigurationBuilder))
+    throw new DaraError('DARA_ERR_ENTRY_NO_CONFIG', entry)
+  for (const value of Object.values(module)) {
+    if (isComponentClass(value)) config.addComponent(value)
+  }
+  return config
+}

@@ -1,0 +1,1 @@
+export { ConfigurationBuilder } from './configuration-builder.ts'

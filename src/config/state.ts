@@ -1,0 +1,84 @@
+import type {
+  FastifyPluginAsync,
+  FastifyPluginCallback,
+  onErrorHookHandler,
+  onRequestAbortHookHandler,
+  onRequestHookHandler,
+  onResponseHookHandler,
+  onSendHookHandler,
+  onTimeoutHookHandler,
+  preHandlerHookHandler,
+  preParsingHookHandler,
+  preSerializationHookHandler,
+  preValidationHookHandler,
+} from 'fastify'
+import type { AuthConfig } from '../auth/auth-config.ts'
+import type { AnyApiRoute } from '../http/api-route.ts'
+
+/** Fastify hooks by name, each as Fastify types it. */
+export interface MiddlewareHooks {
+  readonly onRequest?: onRequestHookHandler
+  readonly preParsing?: preParsingHookHandler
+  readonly preValidation?: preValidationHookHandler
+  readonly preHandler?: preHandlerHookHandler
+  readonly preSerialization?: preSerializationHookHandler
+  readonly onSend?: onSendHookHandler
+  readonly onResponse?: onResponseHookHandler
+  readonly onError?: onErrorHookHandler
+  readonly onTimeout?: onTimeoutHookHandler
+  readonly onRequestAbort?: onRequestAbortHookHandler
+}
+
+/** A Fastify plugin, or hooks by name, as `addMiddleware` takes them. */
+export type Middleware = FastifyPluginAsync | FastifyPluginCallback | MiddlewareHooks
+
+export const MIDDLEWARE_HOOKS: readonly string[] = [
+  'onRequest',
+  'preParsing',
+  'preValidation',
+  'preHandler',
+  'preSerialization',
+  'onSend',
+  'onResponse',
+  'onError',
+  'onTimeout',
+  'onRequestAbort',
+]
+
+/** What may run at start: its returned function, if any, runs at shutdown. */
+export type StartupFunction = () => unknown
+
+/** Where a route came from, for logs and the route table. */
+export type RouteOrigin =
+  { readonly kind: 'explicit' } | { readonly kind: 'component'; readonly component: string }
+
+/** Everything a builder has been told; read by the server, never by users. */
+export interface BuilderState {
+  readonly routes: Map<AnyApiRoute, RouteOrigin>
+  readonly configurations: Map<object, object>
+  readonly middlewares: Middleware[]
+  readonly startup: StartupFunction[]
+  readonly warnings: string[]
+  auth: AuthConfig | undefined
+}
+
+const states = new WeakMap<object, BuilderState>()
+
+export function createState(owner: object): BuilderState {
+  const state: BuilderState = {
+    routes: new Map(),
+    configurations: new Map(),
+    middlewares: [],
+    startup: [],
+    warnings: [],
+    auth: undefined,
+  }
+  states.set(owner, state)
+  return state
+}
+
+export function builderState(owner: object): BuilderState {
+  const state = states.get(owner)
+  if (!state) throw new TypeError('createApp(config): config must be a ConfigurationBuilder')
+  return state
+}

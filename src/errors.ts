@@ -1,0 +1,130 @@
+/**
+ * The one table of framework errors. Code that fails picks a row here; it never
+ * invents a message of its own. Every code is documented in docs/errors.md, and a
+ * test keeps the two in step.
+ */
+
+interface ErrorRow {
+  /** HTTP status when the error reaches a client; start-time errors use 500. */
+  readonly status: number
+  /** Message template: `%s` placeholders are filled in order. */
+  readonly message: string
+}
+
+export const ERRORS = {
+  DARA_ERR_ROUTE_DUPLICATE: {
+    status: 500,
+    message:
+      '%s is declared twice (%s and %s). Give one of them another path or method, or register the same route object once.',
+  },
+  DARA_ERR_ROUTE_RESERVED: {
+    status: 500,
+    message:
+      '%s lies under %s, which belongs to dara-ts. Move the endpoint to another path, for example %s.',
+  },
+  DARA_ERR_ROUTE_INVALID: {
+    status: 500,
+    message: '%s: %s',
+  },
+  DARA_ERR_INJECT_RESERVED: {
+    status: 500,
+    message:
+      '%s injects a value named "%s", which the handler context already uses for %s. Rename the key in `inject`.',
+  },
+  DARA_ERR_INJECT_INVALID: {
+    status: 500,
+    message:
+      '%s injects "%s", which is neither an EndpointConfiguration subclass nor a dependency made with dependency(). Pass the class itself, or wrap the function in dependency().',
+  },
+  DARA_ERR_CONFIG_MISSING: {
+    status: 500,
+    message:
+      '%s needs configuration %s, but none was added and %s has no static default(). Add one with config.addConfiguration(new %s({ ... })), or give the class a static default().',
+  },
+  DARA_ERR_CONFIG_INVALID: {
+    status: 500,
+    message: 'Invalid %s: %s',
+  },
+  DARA_ERR_CONFIG_AMBIGUOUS: {
+    status: 500,
+    message:
+      '%s needs configuration %s, and %s registered instances are subclasses of it (%s). Register an instance of %s itself to choose.',
+  },
+  DARA_ERR_DEPENDENCY_CYCLE: {
+    status: 500,
+    message: 'Dependencies form a cycle: %s. A dependency cannot need itself, directly or not.',
+  },
+  DARA_ERR_ENTRY_NOT_FOUND: {
+    status: 500,
+    message: 'Cannot find the app entry %s. Pass its path: dara start path/to/main.ts',
+  },
+  DARA_ERR_ENTRY_NO_CONFIG: {
+    status: 500,
+    message:
+      '%s does not export `config`. Add `export const config = new ConfigurationBuilder()` to it.',
+  },
+  DARA_ERR_MIDDLEWARE_INVALID: {
+    status: 500,
+    message:
+      'config.addMiddleware() was given %s. Pass a Fastify plugin function, or an object of Fastify hooks such as { onRequest, onSend }.',
+  },
+  DARA_ERR_CLI_USAGE: {
+    status: 500,
+    message: '%s. Run `dara --help` for usage.',
+  },
+  DARA_ERR_AUTH_NO_CREDENTIALS: {
+    status: 401,
+    message:
+      'No credentials: send "Authorization: Bearer <token>"; get a token from POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_SCHEME: {
+    status: 401,
+    message: 'Wrong authentication scheme "%s": send "Authorization: Bearer <token>"',
+  },
+  DARA_ERR_AUTH_MALFORMED: {
+    status: 401,
+    message: 'Malformed token: the Bearer value is not a JSON Web Token',
+  },
+  DARA_ERR_AUTH_INVALID: {
+    status: 401,
+    message: 'Invalid token: %s',
+  },
+  DARA_ERR_AUTH_EXPIRED: {
+    status: 401,
+    message: 'Token expired: get a new one from POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_SECRET_WEAK: {
+    status: 500,
+    message:
+      "DARA_JWT_SECRET is %s bytes long; it needs at least 32. Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
+  },
+} as const satisfies Record<string, ErrorRow>
+
+export type DaraErrorCode = keyof typeof ERRORS
+
+function format(template: string, args: readonly unknown[]): string {
+  let i = 0
+  return template.replace(/%s/g, () => String(args[i++]))
+}
+
+/**
+ * An error raised by dara-ts itself, carrying a code from the table above.
+ * Start-time errors are DaraErrors; `dara start` prints them as one line.
+ */
+export class DaraError extends Error {
+  override readonly name = 'DaraError'
+  readonly code: DaraErrorCode
+  readonly status: number
+
+  constructor(code: DaraErrorCode, ...args: readonly unknown[]) {
+    const row: ErrorRow = ERRORS[code]
+    super(`${code}: ${format(row.message, args)}`)
+    this.code = code
+    this.status = row.status
+  }
+
+  /** The message without its code prefix, as sent to clients. */
+  get detail(): string {
+    return this.message.slice(this.code.length + 2)
+  }
+}

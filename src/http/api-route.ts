@@ -1,0 +1,87 @@
+import type { z } from 'zod'
+import type { HandlerContext, Injectable } from './context.ts'
+import type { Dependency, DependencyContext } from './dependency.ts'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** A function in `dependencies`: either made with dependency(), or plain. */
+export type DependencyLike = Dependency<unknown> | ((ctx: DependencyContext) => unknown)
+
+/** The options every method helper takes. */
+export interface RouteOptions {
+  /** Runs before the handler, in order; values are discarded (name a dependency in `inject` to use its value). */
+  readonly dependencies?: readonly DependencyLike[]
+  /** Requires a valid session; true unless set to false. */
+  readonly authenticated?: boolean
+  /** Values the handler receives by name: EndpointConfiguration classes and dependencies. */
+  readonly inject?: Readonly<Record<string, Injectable>>
+  /** zod schema for path parameters. */
+  readonly params?: z.ZodType
+  /** zod schema for the query string. */
+  readonly query?: z.ZodType
+  /** zod schema for the body. */
+  readonly body?: z.ZodType
+  /** zod schema for the headers (names in lower case). */
+  readonly headers?: z.ZodType
+  /** One line on what the endpoint does, for logs and generated docs. */
+  readonly summary?: string
+}
+
+/** A handler: sync or async, returning a value sent as JSON, or a Response, Buffer or stream sent as it is. */
+export type Handler<U extends string, O, R> = (ctx: HandlerContext<U, O>) => R
+
+/**
+ * One endpoint: what every method helper returns, and what
+ * `config.addEndpoint()` and `static requiredRoutes` take.
+ */
+export class ApiRoute<
+  M extends HttpMethod = HttpMethod,
+  U extends string = string,
+  O extends RouteOptions = RouteOptions,
+  R = unknown,
+> {
+  readonly method: M
+  /** The url exactly as written; it mounts at `/api/<url>`. */
+  readonly url: U
+  readonly options: O
+  readonly handler: Handler<U, O, R>
+  /** Type-only: the handler's resolved result, for clients that infer responses. */
+  declare readonly '~output': Awaited<R>
+
+  constructor(method: M, url: U, options: O, handler: Handler<U, O, R>) {
+    this.method = method
+    this.url = url
+    this.options = options
+    this.handler = handler
+    Object.freeze(this)
+  }
+
+  /** The route's own dependencies, in the order they run. */
+  get dependencies(): readonly DependencyLike[] {
+    return this.options.dependencies ?? []
+  }
+
+  /** Whether the route needs a session. */
+  get authenticated(): boolean {
+    return this.options.authenticated !== false
+  }
+
+  /** How logs and error messages name the route. */
+  toString(): string {
+    const name = this.handler.name
+    return `${this.method} ${this.url}${name && name !== 'handler' ? ` (${name})` : ''}`
+  }
+}
+
+/**
+ * The widest route type, for places that take any route. The handler is typed
+ * to take `never` so that every route's handler fits, whatever its context.
+ */
+export interface AnyApiRoute {
+  readonly method: HttpMethod
+  readonly url: string
+  readonly options: RouteOptions
+  readonly handler: (ctx: never) => unknown
+  readonly dependencies: readonly DependencyLike[]
+  readonly authenticated: boolean
+}

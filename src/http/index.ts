@@ -1,0 +1,21 @@
+/**
+ * Endpoints: the method helpers, their options and context, dependencies and
+ * HttpError. The twin of Dara's `dara.core.http`.
+ *
+ * @module
+ */
+export { get, post, put, patch, del, del as delete } from './methods.ts'
+export { ApiRoute } from './api-route.ts'
+export type { AnyApiRoute, DependencyLike, Handler, HttpMethod, RouteOptions } from './api-route.ts'
+export { dependency } from './dependency.ts'
+export type { Dependency, DependencyContext } from './dependency.ts'
+export type {
+  HandlerContext,
+  InjectedValues,
+  Injectable,
+  RawQuery,
+  RequestContext,
+  inferInjected,
+} from './context.ts'
+export type { PathParams } from './path.ts'
+export { HttpError } from './http-error.ts'

@@ -1,0 +1,57 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { DaraError } from '../errors.ts'
+import { HttpError } from '../http/http-error.ts'
+import { ValidationError } from './pipeline.ts'
+
+const WWW_AUTHENTICATE: Partial<Record<DaraError['code'], string>> = {
+  DARA_ERR_AUTH_NO_CREDENTIALS: 'Bearer realm="dara"',
+  DARA_ERR_AUTH_SCHEME: 'Bearer realm="dara"',
+  DARA_ERR_AUTH_MALFORMED: 'Bearer realm="dara", error="invalid_token"',
+  DARA_ERR_AUTH_INVALID: 'Bearer realm="dara", error="invalid_token"',
+  DARA_ERR_AUTH_EXPIRED: 'Bearer realm="dara", error="invalid_token"',
+}
+
+/**
+ * One body for every error: `{ detail }`. A client's mistake keeps its status
+ * and says what was wrong; anything else is a 500 whose cause goes to the log only.
+ */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): unknown {
+  if (error instanceof HttpError) {
+    if (error.status >= 500) request.log.error({ err: error }, 'Handler answered %d', error.status)
+    return reply.code(error.status).headers(error.headers).send({ detail: error.detail })
+  }
+  if (error instanceof ValidationError) {
+    return reply.code(422).send({ detail: error.issues })
+  }
+  if (error instanceof DaraError && error.status < 500) {
+    const challenge = WWW_AUTHENTICATE[error.code]
+    if (challenge) reply.header('www-authenticate', challenge)
+    if (error.status === 401)
+      request.log.info({ reason: error.code }, 'Request refused: %s', error.detail)
+    return reply.code(error.status).send({ detail: error.detail, code: error.code })
+  }
+  if (isClientError(error)) return reply.code(error.statusCode).send({ detail: error.message })
+  request.log.error({ err: error }, 'Unhandled error')
+  return reply.code(500).send({ detail: 'Internal Server Error' })
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): unknown {
+  const path = request.url.split('?', 1)[0] ?? ''
+  const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path
+  const detail =
+    path === '/api' || path.startsWith('/api/')
+      ? `API endpoint not found: ${request.method} ${shown}`
+      : 'Not Found'
+  return reply.code(404).send({ detail })
+}
+
+/** Fastify's own client errors: bad JSON (400), too large (413), unsupported media type (415). */
+function isClientError(error: unknown): error is Error & { statusCode: number } {
+  return (
+    error instanceof Error &&
+    'statusCode' in error &&
+    typeof error.statusCode === 'number' &&
+    error.statusCode >= 400 &&
+    error.statusCode < 500
+  )
+}

@@ -1,0 +1,165 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { z } from 'zod'
+import { identityStorage, type Identity } from '../auth/identity.ts'
+import type { RouteOptions } from '../http/api-route.ts'
+import type { Binding, RoutePlan } from './plan.ts'
+
+/** Where a field error was found, in OpenAPI's words. */
+type Location = 'path' | 'query' | 'body' | 'header'
+
+/** One invalid field, as zod reports it, plus where it was. */
+export interface FieldIssue {
+  readonly in: Location
+  readonly path: readonly (string | number)[]
+  readonly code: string
+  readonly message: string
+}
+
+/** Invalid input: answered with 422 and every field error at once. */
+export class ValidationError extends Error {
+  readonly issues: readonly FieldIssue[]
+  constructor(issues: readonly FieldIssue[]) {
+    super('Invalid request input')
+    this.issues = issues
+  }
+}
+
+/** The identity each authenticated request carries from its onRequest hook to its handler. */
+export const requestIdentity = new WeakMap<FastifyRequest, Identity>()
+
+type Inputs = Pick<RouteOptions, 'params' | 'query' | 'body' | 'headers'>
+const CHECKS: readonly (readonly [keyof Inputs, Location])[] = [
+  ['params', 'path'],
+  ['query', 'query'],
+  ['headers', 'header'],
+  ['body', 'body'],
+]
+
+function validate(options: Inputs, request: FastifyRequest): Record<keyof Inputs, unknown> {
+  const raw: Record<keyof Inputs, unknown> = {
+    params: request.params,
+    query: request.query,
+    body: request.body,
+    headers: request.headers,
+  }
+  let issues: FieldIssue[] | undefined
+  for (const [key, location] of CHECKS) {
+    const schema: z.ZodType | undefined = options[key]
+    if (!schema) continue
+    const result = schema.safeParse(raw[key])
+    if (result.success) {
+      raw[key] = result.data
+    } else {
+      issues ??= []
+      for (const issue of result.error.issues) {
+        issues.push({
+          in: location,
+          path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+          code: issue.code,
+          message: issue.message,
+        })
+      }
+    }
+  }
+  if (issues) throw new ValidationError(issues)
+  return raw
+}
+
+/** Builds the Fastify handler for one planned route. */
+export function createHandler(plan: RoutePlan) {
+  const { route, steps, bindings } = plan
+  const validates = CHECKS.some(([key]) => route.options[key] !== undefined)
+
+  return async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const input = validates
+      ? validate(route.options, request)
+      : {
+          params: request.params,
+          query: request.query,
+          body: request.body,
+          headers: request.headers,
+        }
+
+    let cleanups: (() => unknown)[] | undefined
+    const identity = requestIdentity.get(request)
+    const onCleanup = (fn: () => unknown): void => {
+      if (typeof fn !== 'function') throw new TypeError('onCleanup(fn): pass a function')
+      if (!cleanups) {
+        const list: (() => unknown)[] = (cleanups = [])
+        // 'close' fires once the response is done, or when the client goes away:
+        // cleanup runs in both cases, after the handler's result or error is sent.
+        if (reply.raw.closed) queueMicrotask(() => void runCleanups(list, request, identity))
+        else reply.raw.once('close', () => void runCleanups(list, request, identity))
+      }
+      cleanups.push(fn)
+    }
+
+    // The contexts below are assembled key by key from the plan, which checked at
+    // start that every key the route's types promise is bound; `never` hands them over.
+    const run = async (): Promise<unknown> => {
+      const results: unknown[] = []
+      for (const step of steps) {
+        const ctx = { ...input, request, reply, onCleanup }
+        bind(ctx, step.bindings, results)
+        const value = step.dependency.run(ctx as never)
+        results.push(value instanceof Promise ? await value : value)
+        if (reply.sent) return reply
+      }
+      const ctx = { ...input, request, reply }
+      bind(ctx, bindings, results)
+      const result = route.handler(ctx as never)
+      return send(reply, result instanceof Promise ? await result : result)
+    }
+
+    return identity ? identityStorage.run(identity, run) : run()
+  }
+}
+
+function bind(
+  target: Record<string, unknown>,
+  bindings: readonly Binding[],
+  results: readonly unknown[],
+): void {
+  for (const { key, source } of bindings) {
+    target[key] = source.kind === 'value' ? source.value : results[source.index]
+  }
+}
+
+async function runCleanups(
+  list: (() => unknown)[],
+  request: FastifyRequest,
+  identity: Identity | undefined,
+): Promise<void> {
+  const all = async (): Promise<void> => {
+    for (const fn of list.reverse()) {
+      try {
+        await fn()
+      } catch (err) {
+        request.log.error({ err }, 'A dependency cleanup failed')
+      }
+    }
+  }
+  await (identity ? identityStorage.run(identity, all) : all())
+}
+
+function isPassThrough(value: object): boolean {
+  return (
+    value instanceof Uint8Array ||
+    value instanceof ReadableStream ||
+    value instanceof Response ||
+    ('pipe' in value && typeof value.pipe === 'function')
+  )
+}
+
+/**
+ * A value goes out as JSON (a string too, as in Dara); bytes, streams and web
+ * Responses go out as they are; a string goes out as it is when the handler set
+ * a content type itself.
+ */
+function send(reply: FastifyReply, result: unknown): unknown {
+  if (reply.sent || result === reply) return reply
+  if (typeof result === 'object' && result !== null && isPassThrough(result))
+    return reply.send(result)
+  if (typeof result === 'string' && reply.hasHeader('content-type')) return reply.send(result)
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(result ?? null))
+}

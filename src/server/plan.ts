@@ -1,0 +1,173 @@
+import type { ConfigurationClass } from '../definitions/endpoint-configuration.ts'
+import { isConfigurationClass } from '../definitions/endpoint-configuration.ts'
+import { DaraError } from '../errors.ts'
+import type { AnyApiRoute } from '../http/api-route.ts'
+import { RESERVED_CONTEXT_KEYS, type Injectable } from '../http/context.ts'
+import { isDependency, toDependency, type Dependency } from '../http/dependency.ts'
+import { mountPath } from '../http/path.ts'
+
+/** A value ready at start (a configuration), or the index of a dependency's result. */
+type Source =
+  | { readonly kind: 'value'; readonly value: object }
+  | { readonly kind: 'step'; readonly index: number }
+
+export interface Binding {
+  readonly key: string
+  readonly source: Source
+}
+
+export interface Step {
+  readonly dependency: Dependency<unknown>
+  readonly bindings: readonly Binding[]
+}
+
+/** All a route needs at request time, worked out once at start. */
+export interface RoutePlan {
+  readonly route: AnyApiRoute
+  readonly path: string
+  readonly shape: string
+  /** Dependencies in the order they run, each once. */
+  readonly steps: readonly Step[]
+  /** What the handler receives by name. */
+  readonly bindings: readonly Binding[]
+}
+
+const RESERVED_PREFIXES = ['/api/auth', '/api/core']
+
+/**
+ * Works out where a route mounts and what it injects. Every mistake found here
+ * is a start-time error naming the route.
+ */
+export function planRoute(
+  route: AnyApiRoute,
+  configurations: ReadonlyMap<object, object>,
+  internal = false,
+): RoutePlan {
+  const where = `${route.method} ${route.url}`
+  const mounted = mountPath(route.url)
+  if (typeof mounted === 'string') throw new DaraError('DARA_ERR_ROUTE_INVALID', where, mounted)
+  if (!internal) {
+    const reserved = RESERVED_PREFIXES.find(
+      (p) => mounted.path === p || mounted.path.startsWith(`${p}/`),
+    )
+    if (reserved) {
+      const suggestion = mounted.path.replace(/^\/api\/(auth|core)/, '/api/app-$1')
+      throw new DaraError(
+        'DARA_ERR_ROUTE_RESERVED',
+        `${route.method} ${mounted.path}`,
+        `${reserved}/`,
+        suggestion,
+      )
+    }
+  }
+
+  const steps: Step[] = []
+  const stepIndex = new Map<Dependency<unknown>, number>()
+  const visiting: Dependency<unknown>[] = []
+
+  const bind = (
+    inject: Readonly<Record<string, Injectable>> | undefined,
+    owner: string,
+  ): Binding[] =>
+    Object.entries(inject ?? {}).map(([key, value]): Binding => {
+      const purpose = RESERVED_CONTEXT_KEYS[key]
+      if (purpose !== undefined)
+        throw new DaraError('DARA_ERR_INJECT_RESERVED', owner, key, purpose)
+      if (isConfigurationClass(value)) {
+        return {
+          key,
+          source: { kind: 'value', value: resolveConfiguration(value, configurations, owner) },
+        }
+      }
+      if (isDependency(value)) return { key, source: { kind: 'step', index: visit(value) } }
+      throw new DaraError('DARA_ERR_INJECT_INVALID', owner, key)
+    })
+
+  const visit = (dep: Dependency<unknown>): number => {
+    const known = stepIndex.get(dep)
+    if (known !== undefined) return known
+    if (visiting.includes(dep)) {
+      const cycle = [...visiting.slice(visiting.indexOf(dep)), dep].map((d) => d.name).join(' -> ')
+      throw new DaraError('DARA_ERR_DEPENDENCY_CYCLE', cycle)
+    }
+    visiting.push(dep)
+    const bindings = bind(dep.inject, `${where} (dependency ${dep.name})`)
+    visiting.pop()
+    steps.push({ dependency: dep, bindings })
+    stepIndex.set(dep, steps.length - 1)
+    return steps.length - 1
+  }
+
+  for (const item of route.dependencies) {
+    const dep = toDependency(item)
+    if (!dep)
+      throw new DaraError(
+        'DARA_ERR_ROUTE_INVALID',
+        where,
+        'every entry of `dependencies` must be a function',
+      )
+    visit(dep)
+  }
+  const bindings = bind(route.options.inject, where)
+  return { route, path: mounted.path, shape: `${route.method} ${mounted.shape}`, steps, bindings }
+}
+
+/**
+ * The registered instance of the class; else the one registered instance of a
+ * subclass; else the class's default(). Resolved once, at start.
+ */
+function resolveConfiguration(
+  cls: ConfigurationClass,
+  configurations: ReadonlyMap<object, object>,
+  owner: string,
+): object {
+  const exact = configurations.get(cls)
+  if (exact) return exact
+  const subclasses = [...configurations.values()].filter((instance) => instance instanceof cls)
+  if (subclasses.length === 1 && subclasses[0]) return subclasses[0]
+  if (subclasses.length > 1) {
+    const names = subclasses.map((i) => i.constructor.name).join(', ')
+    throw new DaraError(
+      'DARA_ERR_CONFIG_AMBIGUOUS',
+      owner,
+      cls.name,
+      subclasses.length,
+      names,
+      cls.name,
+    )
+  }
+  if (typeof cls.default === 'function') {
+    const instance = cls.default()
+    if (!(instance instanceof cls)) {
+      throw new DaraError(
+        'DARA_ERR_CONFIG_INVALID',
+        cls.name,
+        `${cls.name}.default() must return an instance of ${cls.name}`,
+      )
+    }
+    return instance
+  }
+  throw new DaraError('DARA_ERR_CONFIG_MISSING', owner, cls.name, cls.name, cls.name)
+}
+
+/** Refuses two different routes on the same method and path. */
+export function checkDuplicates(plans: readonly RoutePlan[]): void {
+  const seen = new Map<string, RoutePlan>()
+  for (const plan of plans) {
+    const other = seen.get(plan.shape)
+    if (other) {
+      throw new DaraError(
+        'DARA_ERR_ROUTE_DUPLICATE',
+        `${plan.route.method} ${plan.path}`,
+        describe(other.route),
+        describe(plan.route),
+      )
+    }
+    seen.set(plan.shape, plan)
+  }
+}
+
+function describe(route: AnyApiRoute): string {
+  const name = route.handler.name
+  return `url "${route.url}"${name ? ` with handler ${name}` : ''}`
+}
