@@ -5,7 +5,10 @@ import type { Identity, UserData } from './identity.ts'
 
 const ISSUER = 'dara-ts'
 const ALGORITHM = 'HS256'
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/
+// An empty signature is still a JWT's shape: an unsecured one (alg none), refused for its algorithm.
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/
+/** Verified tokens kept per app; the oldest is dropped past this. */
+const CACHE_SIZE = 10_000
 
 export interface TokenOptions {
   /** The HMAC secret, at least 32 bytes. */
@@ -32,6 +35,8 @@ export function createTokenService(options: TokenOptions): TokenService {
     ['sign', 'verify'],
   )
 
+  const verified = new Map<string, { identity: Identity; expiresAt: number }>()
+
   return {
     async issue(user) {
       const sessionId = randomUUID()
@@ -52,6 +57,14 @@ export function createTokenService(options: TokenOptions): TokenService {
     },
 
     async verify(token) {
+      // A token whose signature was checked once stays good until its own expiry:
+      // the cache keys on the whole token string, so nothing unverified can hit it.
+      const cached = verified.get(token)
+      if (cached !== undefined) {
+        if (Date.now() < cached.expiresAt) return cached.identity
+        verified.delete(token)
+        throw new DaraError('DARA_ERR_AUTH_EXPIRED')
+      }
       if (!JWT_SHAPE.test(token)) throw new DaraError('DARA_ERR_AUTH_MALFORMED')
       let payload
       try {
@@ -78,13 +91,20 @@ export function createTokenService(options: TokenOptions): TokenService {
           'its claims are not those of a dara-ts session',
         )
       }
-      const user: UserData = {
+      if (typeof payload.exp !== 'number') {
+        throw new DaraError('DARA_ERR_AUTH_INVALID', 'claim "exp" is not a number')
+      }
+      // Frozen: one request that changes USER.get() must not change what the next one sees.
+      const user: UserData = Object.freeze({
         identityId: sub,
         identityName: name,
-        groups,
+        groups: Object.freeze(groups),
         ...(email === undefined ? {} : { identityEmail: email }),
-      }
-      return { user, sessionId: sid }
+      })
+      const identity = Object.freeze({ user, sessionId: sid })
+      if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value ?? '')
+      verified.set(token, { identity, expiresAt: payload.exp * 1000 })
+      return identity
     },
   }
 }

@@ -12,16 +12,30 @@ Options for start:
   --host <host>     Interface to listen on (default: 127.0.0.1)
   -h, --help        Show this help`
 
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+/** parseArgs, with its complaints (unknown option, missing value) as usage errors. */
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS })
+  } catch (error) {
+    if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
+      throw new DaraError('DARA_ERR_CLI_USAGE', error.message.split(/\.(?:\s|$)/)[0])
+    }
+    throw error
+  }
+}
+
 async function main(argv: readonly string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
+  const { values, positionals } = parse(argv)
   const [command, entry, ...rest] = positionals
   if (values.help || command === undefined) {
     console.log(USAGE)
@@ -29,11 +43,12 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (command !== 'start') throw new DaraError('DARA_ERR_CLI_USAGE', `Unknown command "${command}"`)
   if (rest.length) throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${rest[0]}"`)
-  const port = Number(values.port ?? process.env['PORT'] ?? 8000)
+  const given = values.port ?? process.env['PORT'] ?? '8000'
+  const port = /^\d+$/.test(given) ? Number(given) : NaN
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new DaraError(
       'DARA_ERR_CLI_USAGE',
-      `--port must be a whole number from 0 to 65535, got "${values.port}"`,
+      `--port must be a whole number from 0 to 65535, got "${given}"`,
     )
   }
   await start({ entry: entry ?? 'main.ts', port, host: values.host ?? '127.0.0.1' })

@@ -17,6 +17,10 @@ export function createAuthHook(tokens: TokenService) {
     if (!header) throw new DaraError('DARA_ERR_AUTH_NO_CREDENTIALS')
     const space = header.indexOf(' ')
     const scheme = space === -1 ? header : header.slice(0, space)
+    // "Bearer" with nothing after is the right scheme with an empty token.
+    if (scheme.toLowerCase() === 'bearer' && space === -1) {
+      throw new DaraError('DARA_ERR_AUTH_MALFORMED')
+    }
     if (space === -1 || scheme.toLowerCase() !== 'bearer') {
       throw new DaraError('DARA_ERR_AUTH_SCHEME', space === -1 ? '(none)' : scheme.slice(0, 32))
     }

@@ -9,7 +9,7 @@ import { createAuthHook, authRoutes } from './auth.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
-import { checkDuplicates, planRoute, type RoutePlan } from './plan.ts'
+import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } from './plan.ts'
 
 /** How the server is run, as opposed to what the app is. */
 export interface AppOptions {
@@ -47,9 +47,10 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     ttlSeconds: auth.tokenTtlSeconds,
   })
 
+  const configurations = configurationResolver(state.configurations)
   const plans = [
-    ...authRoutes(auth, tokens).map((route) => planRoute(route, state.configurations, true)),
-    ...[...state.routes.keys()].map((route) => planRoute(route, state.configurations)),
+    ...authRoutes(auth, tokens).map((route) => planRoute(route, configurations, true)),
+    ...[...state.routes.keys()].map((route) => planRoute(route, configurations)),
   ]
   checkDuplicates(plans)
 
@@ -93,6 +94,14 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       if (typeof stop === 'function')
         stops.push(() => Reflect.apply(stop, undefined, []) as unknown)
     }
+  })
+  app.addHook('preClose', function drain(done) {
+    // Node closes the connections that are idle when the server closes, not those
+    // that go idle after their last response: a keep-alive client of a request in
+    // flight would hold the close open until its timeout. Close them as they idle.
+    const timer = setInterval(() => app.server.closeIdleConnections(), 50).unref()
+    app.server.once('close', () => clearInterval(timer))
+    done()
   })
   app.addHook('onClose', async () => {
     for (const stop of stops.reverse()) {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DaraError } from '../errors.ts'
 import { HttpError } from '../http/http-error.ts'
-import { ValidationError } from './pipeline.ts'
+import { AppFault, ValidationError } from './pipeline.ts'
 
 const WWW_AUTHENTICATE: Partial<Record<DaraError['code'], string>> = {
   DARA_ERR_AUTH_NO_CREDENTIALS: 'Bearer realm="dara"',
@@ -23,6 +23,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (error instanceof ValidationError) {
     return reply.code(422).send({ detail: error.issues })
   }
+  if (error instanceof AppFault) return internal(error.cause, request, reply)
   if (error instanceof DaraError && error.status < 500) {
     const challenge = WWW_AUTHENTICATE[error.code]
     if (challenge) reply.header('www-authenticate', challenge)
@@ -31,6 +32,10 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     return reply.code(error.status).send({ detail: error.detail, code: error.code })
   }
   if (isClientError(error)) return reply.code(error.statusCode).send({ detail: error.message })
+  return internal(error, request, reply)
+}
+
+function internal(error: unknown, request: FastifyRequest, reply: FastifyReply): unknown {
   request.log.error({ err: error }, 'Unhandled error')
   return reply.code(500).send({ detail: 'Internal Server Error' })
 }

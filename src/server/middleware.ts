@@ -13,7 +13,10 @@ export function registerMiddleware(app: FastifyInstance, middleware: Middleware)
     return
   }
   if (typeof middleware !== 'object' || middleware === null) {
-    throw new DaraError('DARA_ERR_MIDDLEWARE_INVALID', typeof middleware)
+    throw new DaraError(
+      'DARA_ERR_MIDDLEWARE_INVALID',
+      middleware === null ? 'null' : typeof middleware,
+    )
   }
   const unknown = Object.keys(middleware).filter((key) => !MIDDLEWARE_HOOKS.includes(key))
   if (unknown.length)

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { identityStorage, type Identity } from '../auth/identity.ts'
+import { DaraError } from '../errors.ts'
 import type { RouteOptions } from '../http/api-route.ts'
+import { HttpError } from '../http/http-error.ts'
 import type { Binding, RoutePlan } from './plan.ts'
 
 /** Where a field error was found, in OpenAPI's words. */
@@ -21,6 +23,17 @@ export class ValidationError extends Error {
   constructor(issues: readonly FieldIssue[]) {
     super('Invalid request input')
     this.issues = issues
+  }
+}
+
+/**
+ * Something the app's own code threw that is not an HttpError: a 500 whatever
+ * it carries. Libraries put `statusCode` on their errors (SDKs, http-errors);
+ * only HttpError chooses what the client sees.
+ */
+export class AppFault extends Error {
+  constructor(cause: unknown) {
+    super('Unhandled error in app code', { cause })
   }
 }
 
@@ -102,17 +115,33 @@ export function createHandler(plan: RoutePlan) {
         const ctx = { ...input, request, reply, onCleanup }
         bind(ctx, step.bindings, results)
         const value = step.dependency.run(ctx as never)
-        results.push(value instanceof Promise ? await value : value)
+        results.push(isThenable(value) ? await value : value)
         if (reply.sent) return reply
       }
       const ctx = { ...input, request, reply }
       bind(ctx, bindings, results)
       const result = route.handler(ctx as never)
-      return send(reply, result instanceof Promise ? await result : result)
+      return send(reply, isThenable(result) ? await result : result)
     }
 
-    return identity ? identityStorage.run(identity, run) : run()
+    try {
+      // A public route runs with no identity at all, even when it is reached from
+      // inside an authenticated request (app.inject from a handler, say).
+      return await (identity ? identityStorage.run(identity, run) : identityStorage.exit(run))
+    } catch (error) {
+      if (error instanceof HttpError || error instanceof DaraError) throw error
+      throw new AppFault(error)
+    }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    'then' in value &&
+    typeof value.then === 'function'
+  )
 }
 
 function bind(

@@ -40,16 +40,14 @@ const RESERVED_PREFIXES = ['/api/auth', '/api/core']
  */
 export function planRoute(
   route: AnyApiRoute,
-  configurations: ReadonlyMap<object, object>,
+  configurations: ConfigurationResolver,
   internal = false,
 ): RoutePlan {
   const where = `${route.method} ${route.url}`
   const mounted = mountPath(route.url)
   if (typeof mounted === 'string') throw new DaraError('DARA_ERR_ROUTE_INVALID', where, mounted)
   if (!internal) {
-    const reserved = RESERVED_PREFIXES.find(
-      (p) => mounted.path === p || mounted.path.startsWith(`${p}/`),
-    )
+    const reserved = RESERVED_PREFIXES.find((p) => reaches(mounted.path, p))
     if (reserved) {
       const suggestion = mounted.path.replace(/^\/api\/(auth|core)/, '/api/app-$1')
       throw new DaraError(
@@ -76,7 +74,7 @@ export function planRoute(
       if (isConfigurationClass(value)) {
         return {
           key,
-          source: { kind: 'value', value: resolveConfiguration(value, configurations, owner) },
+          source: { kind: 'value', value: configurations(value, owner) },
         }
       }
       if (isDependency(value)) return { key, source: { kind: 'step', index: visit(value) } }
@@ -110,6 +108,37 @@ export function planRoute(
   }
   const bindings = bind(route.options.inject, where)
   return { route, path: mounted.path, shape: `${route.method} ${mounted.shape}`, steps, bindings }
+}
+
+/**
+ * Whether a route at `path` answers requests under `prefix`: it lies there, or
+ * a wildcard before the prefix's end reaches into it (`/api/auth*`).
+ */
+function reaches(path: string, prefix: string): boolean {
+  if (path === prefix || path.startsWith(`${prefix}/`)) return true
+  const star = path.indexOf('*')
+  return star !== -1 && `${prefix}/`.startsWith(path.slice(0, star))
+}
+
+/** Finds the instance a route injects for a configuration class. */
+export type ConfigurationResolver = (cls: ConfigurationClass, owner: string) => object
+
+/**
+ * Resolves configurations for one app: each class once, so `default()` runs at
+ * most once per app and every route and dependency shares its instance.
+ */
+export function configurationResolver(
+  configurations: ReadonlyMap<object, object>,
+): ConfigurationResolver {
+  const resolved = new Map<ConfigurationClass, object>()
+  return (cls, owner) => {
+    let instance = resolved.get(cls)
+    if (instance === undefined) {
+      instance = resolveConfiguration(cls, configurations, owner)
+      resolved.set(cls, instance)
+    }
+    return instance
+  }
 }
 
 /**

@@ -19,17 +19,21 @@ const EXPECTED: Record<string, readonly string[]> = {
   './auth': ['USER', 'SESSION', 'AuthConfig', 'DefaultAuthConfig'],
 }
 
-test('the exports map holds exactly the public subpaths', () => {
-  assert.deepEqual(Object.keys(manifest.exports).sort(), [...Object.keys(EXPECTED), './package.json'].sort())
+void test('the exports map holds exactly the public subpaths', () => {
+  assert.deepEqual(
+    Object.keys(manifest.exports).sort(),
+    [...Object.keys(EXPECTED), './package.json'].sort(),
+  )
 })
 
 for (const [subpath, names] of Object.entries(EXPECTED)) {
-  test(`${subpath} resolves by name and exports its public names`, async () => {
+  void test(`${subpath} resolves by name and exports its public names`, async () => {
     const entry = manifest.exports[subpath]
     assert.ok(entry && typeof entry === 'object', `${subpath} has types and default`)
     assert.ok(existsSync(new URL(`../../${entry.types}`, import.meta.url)), entry.types)
     const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`
     const module = (await import(specifier)) as Record<string, unknown>
-    for (const name of names) assert.notEqual(module[name], undefined, `${specifier} exports ${name}`)
+    for (const name of names)
+      assert.notEqual(module[name], undefined, `${specifier} exports ${name}`)
   })
 }

@@ -1,0 +1,50 @@
+// What the figures were measured on, for the report.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import os from 'node:os'
+
+export interface Machine {
+  readonly nproc: string
+  readonly cpu: string
+  readonly memory: string
+  readonly node: string
+  readonly os: string
+}
+
+function procField(file: string, field: string): string | undefined {
+  try {
+    const line = readFileSync(file, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(field))
+    return line?.slice(line.indexOf(':') + 1).trim()
+  } catch {
+    return undefined
+  }
+}
+
+export function describeMachine(): Machine {
+  let nproc: string
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim()
+  } catch {
+    nproc = String(os.availableParallelism())
+  }
+  const memKb = Number.parseInt(procField('/proc/meminfo', 'MemTotal') ?? '', 10)
+  const memory = Number.isNaN(memKb)
+    ? `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`
+    : `${(memKb / 2 ** 20).toFixed(1)} GiB`
+  return {
+    nproc,
+    cpu: procField('/proc/cpuinfo', 'model name') ?? (os.cpus()[0]?.model || 'unknown'),
+    memory,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+  }
+}
+
+/** A child's resident set size in MiB, from /proc/PID/status. */
+export function rssMiB(pid: number): number | undefined {
+  const value = procField(`/proc/${pid}/status`, 'VmRSS')
+  const kb = Number.parseInt(value ?? '', 10)
+  return Number.isNaN(kb) ? undefined : kb / 1024
+}

@@ -1,0 +1,9 @@
+// Case "dara-ts": an unauthenticated dara-ts endpoint, as in the seed.
+import { ConfigurationBuilder, createApp } from 'dara-ts'
+import { get } from 'dara-ts/http'
+import { benchSecret, serve } from './listen.ts'
+
+const config = new ConfigurationBuilder()
+config.addEndpoint(get('/hello', { authenticated: false }, () => 'Hello World'))
+
+await serve(createApp(config, { logger: false, secret: benchSecret() }))

@@ -1,0 +1,20 @@
+-- Used by bench/run.ts for every wrk run. The Authorization header, when the
+-- case needs one, comes from the environment and is set once, so wrk still
+-- sends a prebuilt request (no Lua runs per request). done() prints one JSON
+-- line that run.ts reads. Latencies are in microseconds; errors.status counts
+-- responses with a status above 399 (wrk's "Non-2xx or 3xx responses").
+local authorization = os.getenv("BENCH_AUTHORIZATION")
+if authorization ~= nil and authorization ~= "" then
+  wrk.headers["Authorization"] = authorization
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'BENCH_RESULT {"requests":%d,"durationUs":%d,"bytes":%d,' ..
+    '"non2xx":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,' ..
+    '"p50Us":%d,"p99Us":%d,"maxUs":%d}\n',
+    summary.requests, summary.duration, summary.bytes,
+    summary.errors.status, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
