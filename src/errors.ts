@@ -98,6 +98,43 @@ export const ERRORS = {
     message:
       "DARA_JWT_SECRET is %s bytes long; it needs at least 32. Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
   },
+  DARA_ERR_SERVER_OPTION_INVALID: {
+    status: 500,
+    message: '%s must be %s, got %s',
+  },
+  DARA_ERR_REQUEST_TIMEOUT: {
+    status: 503,
+    message: 'No answer within %s ms: the server gave up on this request. Try again later',
+  },
+  DARA_ERR_REQUEST_SLOW: {
+    status: 408,
+    message:
+      'The request did not arrive in time: send its headers within %s ms and all of it within %s ms',
+  },
+  DARA_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request line and headers are larger than %s bytes: send fewer or shorter ones',
+  },
+  DARA_ERR_BAD_REQUEST: {
+    status: 400,
+    message: 'Malformed HTTP request: %s',
+  },
+  DARA_ERR_BAD_URL: {
+    status: 400,
+    message: 'The path %s is not a valid URL: write a "%" that is not an escape as %25',
+  },
+  DARA_ERR_PARAM_TOO_LONG: {
+    status: 414,
+    message: 'A path parameter is longer than %s characters',
+  },
+  DARA_ERR_JSON_TOO_DEEP: {
+    status: 400,
+    message: 'The JSON body nests arrays and objects deeper than %s levels',
+  },
+  DARA_ERR_CLOSING: {
+    status: 503,
+    message: 'The server is shutting down: retry in a moment',
+  },
 } as const satisfies Record<string, ErrorRow>
 
 export type DaraErrorCode = keyof typeof ERRORS

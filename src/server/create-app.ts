@@ -6,10 +6,21 @@ import { createTokenService, generateSecret } from '../auth/tokens.ts'
 import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { createAuthHook, authRoutes } from './auth.ts'
+import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
 import { handleError, handleNotFound } from './errors.ts'
+import { guardJsonDepth } from './json-body.ts'
+import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
 import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } from './plan.ts'
+import {
+  corsFromEnv,
+  headerSets,
+  registerCors,
+  securityHooks,
+  type CorsOptions,
+  type SecurityHeaderOptions,
+} from './security.ts'
 
 /** How the server is run, as opposed to what the app is. */
 export interface AppOptions {
@@ -17,6 +28,12 @@ export interface AppOptions {
   readonly logger?: false | { readonly level?: string; readonly stream?: DestinationStream }
   /** The token signing secret; default `DARA_JWT_SECRET`, else a random one for this process. */
   readonly secret?: string
+  /** What a request and a client may cost: body and header size, timeouts, connections. See {@link ServerLimits}. */
+  readonly limits?: ServerLimits
+  /** Origins allowed to call the API from a browser; default `DARA_CORS_ORIGINS`, else none (CORS off). */
+  readonly cors?: CorsOptions
+  /** The security headers of UI pages (API answers always get theirs). */
+  readonly securityHeaders?: SecurityHeaderOptions
 }
 
 /** The Fastify instance of an app, with the route table dara-ts mounted. */
@@ -61,8 +78,23 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
           { level: options.logger?.level ?? process.env['DARA_LOG_LEVEL'] ?? 'info' },
           options.logger?.stream,
         )
+  const limits = resolveLimits(options.limits)
+  const headers = headerSets(options.securityHeaders ?? {})
   const app = Fastify({
     loggerInstance: logger,
+    bodyLimit: limits.bodyLimit,
+    requestTimeout: limits.requestTimeout,
+    keepAliveTimeout: limits.keepAliveTimeout,
+    http: {
+      maxHeaderSize: limits.maxHeaderSize,
+      headersTimeout: limits.headersTimeout,
+      connectionsCheckingInterval: checkingInterval(limits),
+    },
+    routerOptions: { maxParamLength: limits.maxParamLength },
+    clientErrorHandler: clientErrorHandler(limits),
+    frameworkErrors: frameworkErrorHandler(limits, headers),
+    // securityHooks answers requests that arrive while closing, with the usual body.
+    return503OnClosing: false,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   })
@@ -73,6 +105,11 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     )
   }
 
+  app.server.maxConnections = limits.maxConnections
+  let closing = false
+  securityHooks(app, headers, () => closing)
+  registerCors(app, options.cors ?? corsFromEnv())
+  guardJsonDepth(app, limits.maxJsonDepth)
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
   app.addHook('onResponse', async (request, reply) => {
@@ -96,6 +133,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     }
   })
   app.addHook('preClose', function drain(done) {
+    closing = true
     // Node closes the connections that are idle when the server closes, not those
     // that go idle after their last response: a keep-alive client of a request in
     // flight would hold the close open until its timeout. Close them as they idle.
@@ -123,7 +161,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
           method: plan.route.method,
           url: plan.path,
           ...(plan.route.authenticated ? { onRequest: authenticate } : {}),
-          handler: createHandler(plan),
+          handler: createHandler(plan, limits.handlerTimeout),
         })
       }
       done()

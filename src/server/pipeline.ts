@@ -78,8 +78,12 @@ function validate(options: Inputs, request: FastifyRequest): Record<keyof Inputs
   return raw
 }
 
-/** Builds the Fastify handler for one planned route. */
-export function createHandler(plan: RoutePlan) {
+/**
+ * Builds the Fastify handler for one planned route. `timeoutMs` bounds the time
+ * its dependencies and handler take to produce a value (0: no bound); a stream
+ * returned in time may run as long as it needs.
+ */
+export function createHandler(plan: RoutePlan, timeoutMs = 0) {
   const { route, steps, bindings } = plan
   const validates = CHECKS.some(([key]) => route.options[key] !== undefined)
 
@@ -127,12 +131,37 @@ export function createHandler(plan: RoutePlan) {
     try {
       // A public route runs with no identity at all, even when it is reached from
       // inside an authenticated request (app.inject from a handler, say).
-      return await (identity ? identityStorage.run(identity, run) : identityStorage.exit(run))
+      const work = identity ? identityStorage.run(identity, run) : identityStorage.exit(run)
+      return await (timeoutMs > 0 ? bounded(work, timeoutMs, reply) : work)
     } catch (error) {
-      if (error instanceof HttpError || error instanceof DaraError) throw error
+      if (error instanceof HttpError || error instanceof DaraError || error instanceof AppFault)
+        throw error
       throw new AppFault(error)
     }
   }
+}
+
+/**
+ * The handler's result, or a 503 once `ms` have passed. The handler's work goes
+ * on (a promise cannot be cancelled), but its late result or error is dropped:
+ * the reply is already sent.
+ */
+function bounded(work: Promise<unknown>, ms: number, reply: FastifyReply): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      if (!reply.sent) reject(new DaraError('DARA_ERR_REQUEST_TIMEOUT', ms))
+    }, ms)
+    work.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error instanceof Error ? error : new AppFault(error))
+      },
+    )
+  })
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

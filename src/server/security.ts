@@ -1,0 +1,145 @@
+import cors from '@fastify/cors'
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify'
+import { DaraError } from '../errors.ts'
+
+/** Which browsers may call the API from other origins. Off unless given. */
+export interface CorsOptions {
+  /** Exact origins (`https://app.example.com`), or `['*']` for any origin without credentials. */
+  readonly origins: readonly string[]
+  /** Let those origins send cookies and read the answers (`Access-Control-Allow-Credentials`). Default false. */
+  readonly credentials?: boolean
+}
+
+/** The headers every answer carries; the UI's content security policy may be replaced. */
+export interface SecurityHeaderOptions {
+  /** The Content-Security-Policy of pages outside `/api`; `false` sends none. */
+  readonly contentSecurityPolicy?: string | false
+}
+
+/** An API answers JSON: nothing in it may run, load, or be framed. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'"
+/** The UI loads its own scripts, styles and data, from its own origin only. */
+export const UI_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data: blob:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+].join('; ')
+
+const COMMON = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+}
+
+const CLOSING = new DaraError('DARA_ERR_CLOSING')
+
+/** The static headers of every answer: one set for the API, one for UI pages. */
+export interface HeaderSets {
+  readonly api: Readonly<Record<string, string>>
+  readonly ui: Readonly<Record<string, string>>
+}
+
+export function headerSets(options: SecurityHeaderOptions): HeaderSets {
+  const csp = options.contentSecurityPolicy ?? UI_CSP
+  return {
+    api: { ...COMMON, 'content-security-policy': API_CSP },
+    ui: csp === false ? COMMON : { ...COMMON, 'content-security-policy': csp },
+  }
+}
+
+/**
+ * One onRequest hook for every route, 404s included: static headers set from
+ * two prepared objects (no work per request but a prefix test), and, once the
+ * app is closing, a 503 `{ detail }` for requests that arrive on a kept-alive
+ * connection. Fastify's own closing answer has another body, so it is turned off.
+ */
+export function securityHooks(
+  app: FastifyInstance,
+  sets: HeaderSets,
+  isClosing: () => boolean,
+): void {
+  const { api, ui } = sets
+  app.addHook(
+    'onRequest',
+    function securityHeaders(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      done: HookHandlerDoneFunction,
+    ): void {
+      void reply.headers(request.url.startsWith('/api') ? api : ui)
+      if (isClosing()) {
+        void reply
+          .code(503)
+          .header('connection', 'close')
+          .send({ detail: CLOSING.detail, code: CLOSING.code })
+        return
+      }
+      done()
+    },
+  )
+}
+
+/** Registers @fastify/cors for the origins given; with none, CORS stays off and no header is sent. */
+export function registerCors(app: FastifyInstance, options: CorsOptions | undefined): void {
+  if (!options || options.origins.length === 0) return
+  const any = options.origins.includes('*')
+  if (any && options.credentials) {
+    throw new DaraError(
+      'DARA_ERR_SERVER_OPTION_INVALID',
+      'cors.origins',
+      'a list of exact origins when credentials are allowed',
+      '"*"',
+    )
+  }
+  for (const origin of options.origins) {
+    if (origin !== '*' && !isOrigin(origin)) {
+      throw new DaraError(
+        'DARA_ERR_SERVER_OPTION_INVALID',
+        'cors.origins',
+        'a list of origins such as https://app.example.com (scheme, host, optional port)',
+        JSON.stringify(origin),
+      )
+    }
+  }
+  void app.register(cors, {
+    origin: any ? '*' : [...options.origins],
+    credentials: options.credentials ?? false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type'],
+    maxAge: 600,
+  })
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value
+  } catch {
+    return false
+  }
+}
+
+/** `DARA_CORS_ORIGINS`, a comma-separated list, as CorsOptions; `DARA_CORS_CREDENTIALS=1` allows cookies. */
+export function corsFromEnv(env: NodeJS.ProcessEnv = process.env): CorsOptions | undefined {
+  const raw = env['DARA_CORS_ORIGINS']
+  if (raw === undefined || raw.trim() === '') return undefined
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+  const credentials =
+    env['DARA_CORS_CREDENTIALS'] === '1' || env['DARA_CORS_CREDENTIALS'] === 'true'
+  return { origins, credentials }
+}
