@@ -1,4 +1,9 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify'
 import fp from 'fastify-plugin'
 import pino, { type DestinationStream } from 'pino'
 import { DefaultAuthConfig } from '../auth/auth-config.ts'
@@ -34,6 +39,23 @@ export interface AppOptions {
   readonly cors?: CorsOptions
   /** The security headers of UI pages (API answers always get theirs). */
   readonly securityHeaders?: SecurityHeaderOptions
+}
+
+/**
+ * Fastify's request logging is off, and with it the one line it writes when a
+ * streamed body fails after its headers went out: the app's fault, logged here.
+ */
+class QuietLogController extends LogController {
+  override streamError(error: Error, request: FastifyRequest): void {
+    if ('code' in error && error.code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      request.log.info({ url: request.url }, 'The client closed the connection during a stream')
+      return
+    }
+    request.log.error(
+      { err: error, url: request.url },
+      'A streamed response failed after its first bytes',
+    )
+  }
 }
 
 /** The Fastify instance of an app, with the route table dara-ts mounted. */
@@ -96,7 +118,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     // securityHooks answers requests that arrive while closing, with the usual body.
     return503OnClosing: false,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new QuietLogController({ disableRequestLogging: true }),
   })
   for (const warning of state.warnings) app.log.warn(warning)
   if (givenSecret === undefined) {

@@ -113,26 +113,30 @@ export function createHandler(plan: RoutePlan, timeoutMs = 0) {
 
     // The contexts below are assembled key by key from the plan, which checked at
     // start that every key the route's types promise is bound; `never` hands them over.
-    const run = async (): Promise<unknown> => {
+    // run() ends once the answer is handed to the reply, not once it is sent: it
+    // never returns the reply itself, a thenable that settles only when a
+    // streamed body has finished, so the handler timeout bounds the handler alone.
+    const run = async (): Promise<void> => {
       const results: unknown[] = []
       for (const step of steps) {
         const ctx = { ...input, request, reply, onCleanup }
         bind(ctx, step.bindings, results)
         const value = step.dependency.run(ctx as never)
         results.push(isThenable(value) ? await value : value)
-        if (reply.sent) return reply
+        if (reply.sent) return
       }
       const ctx = { ...input, request, reply }
       bind(ctx, bindings, results)
       const result = route.handler(ctx as never)
-      return send(reply, isThenable(result) ? await result : result)
+      send(reply, isThenable(result) ? await result : result)
     }
 
     try {
       // A public route runs with no identity at all, even when it is reached from
       // inside an authenticated request (app.inject from a handler, say).
       const work = identity ? identityStorage.run(identity, run) : identityStorage.exit(run)
-      return await (timeoutMs > 0 ? bounded(work, timeoutMs, reply) : work)
+      await (timeoutMs > 0 ? bounded(work, timeoutMs, request, reply) : work)
+      return reply
     } catch (error) {
       if (error instanceof HttpError || error instanceof DaraError || error instanceof AppFault)
         throw error
@@ -146,19 +150,28 @@ export function createHandler(plan: RoutePlan, timeoutMs = 0) {
  * on (a promise cannot be cancelled), but its late result or error is dropped:
  * the reply is already sent.
  */
-function bounded(work: Promise<unknown>, ms: number, reply: FastifyReply): Promise<unknown> {
+function bounded(
+  work: Promise<void>,
+  ms: number,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   return new Promise((resolve, reject) => {
+    let late = false
     const timer = setTimeout(() => {
-      if (!reply.sent) reject(new DaraError('DARA_ERR_REQUEST_TIMEOUT', ms))
+      if (reply.sent) return
+      late = true
+      reject(new DaraError('DARA_ERR_REQUEST_TIMEOUT', ms))
     }, ms)
     work.then(
-      (value) => {
+      () => {
         clearTimeout(timer)
-        resolve(value)
+        resolve()
       },
       (error: unknown) => {
         clearTimeout(timer)
-        reject(error instanceof Error ? error : new AppFault(error))
+        if (late) request.log.error({ err: error }, 'A handler failed after its request timed out')
+        else reject(error instanceof Error ? error : new AppFault(error))
       },
     )
   })
