@@ -10,7 +10,13 @@ Commands:
 Options for start:
   --port <n>        Port to listen on (default: 8000, or PORT)
   --host <host>     Interface to listen on (default: 127.0.0.1)
-  -h, --help        Show this help`
+  -h, --help        Show this help
+
+Environment for start (see docs/reliability.md):
+  DARA_GRACE_MS                 time requests in flight get after SIGTERM (10000)
+  DARA_BODY_LIMIT, DARA_MAX_HEADER_SIZE, DARA_MAX_PARAM_LENGTH, DARA_MAX_JSON_DEPTH,
+  DARA_HEADERS_TIMEOUT_MS, DARA_REQUEST_TIMEOUT_MS, DARA_HANDLER_TIMEOUT_MS,
+  DARA_KEEP_ALIVE_TIMEOUT_MS, DARA_MAX_CONNECTIONS, DARA_CORS_ORIGINS`
 
 const OPTIONS = {
   port: { type: 'string' },

@@ -1,14 +1,23 @@
 import { createApp } from '../server/create-app.ts'
+import { parseWhole } from '../server/limits.ts'
 import { loadEntry } from './load-entry.ts'
 
 export interface StartOptions {
   readonly entry: string
   readonly port: number
   readonly host: string
+  /** Milliseconds that requests in flight get to finish after SIGTERM; default `DARA_GRACE_MS`, else 10 s. */
+  readonly graceMs?: number
 }
+
+const DEFAULT_GRACE_MS = 10_000
 
 /** Loads the app, listens, prints where and what, and closes gracefully on SIGINT or SIGTERM. */
 export async function start(options: StartOptions): Promise<void> {
+  const graceEnv = process.env['DARA_GRACE_MS']
+  const graceMs =
+    options.graceMs ??
+    (graceEnv ? parseWhole('DARA_GRACE_MS', graceEnv, 1) : DEFAULT_GRACE_MS)
   const config = await loadEntry(options.entry)
   const app = createApp(config)
   try {
@@ -37,9 +46,20 @@ export async function start(options: StartOptions): Promise<void> {
   const stop = (signal: string): void => {
     if (closing) process.exit(1)
     closing = true
-    app.log.info({ signal }, 'Closing: finishing requests in flight')
+    app.log.info({ signal, graceMs }, 'Closing: finishing requests in flight')
+    // Past the grace period, whatever is still open is cut, and the exit code says so.
+    const deadline = setTimeout(() => {
+      app.server.getConnections((_error, connections) => {
+        app.log.error({ graceMs, connections }, 'Grace period over: cutting the connections left')
+        app.server.closeAllConnections()
+        process.exit(1)
+      })
+    }, graceMs).unref()
     app.close().then(
-      () => process.exit(0),
+      () => {
+        clearTimeout(deadline)
+        process.exit(0)
+      },
       (err: unknown) => {
         app.log.error({ err }, 'Close failed')
         process.exit(1)
@@ -49,3 +69,4 @@ export async function start(options: StartOptions): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
 }
+
