@@ -6,6 +6,12 @@
  */
 export { ConfigurationBuilder } from './config/index.ts'
 export { createApp } from './server/index.ts'
-export type { AppOptions, DaraApp } from './server/index.ts'
+export type {
+  AppOptions,
+  CorsOptions,
+  DaraApp,
+  SecurityHeaderOptions,
+  ServerLimits,
+} from './server/index.ts'
 export { DaraError } from './errors.ts'
 export type { DaraErrorCode } from './errors.ts'

@@ -16,8 +16,7 @@ const DEFAULT_GRACE_MS = 10_000
 export async function start(options: StartOptions): Promise<void> {
   const graceEnv = process.env['DARA_GRACE_MS']
   const graceMs =
-    options.graceMs ??
-    (graceEnv ? parseWhole('DARA_GRACE_MS', graceEnv, 1) : DEFAULT_GRACE_MS)
+    options.graceMs ?? (graceEnv ? parseWhole('DARA_GRACE_MS', graceEnv, 1) : DEFAULT_GRACE_MS)
   const config = await loadEntry(options.entry)
   const app = createApp(config)
   try {
@@ -69,4 +68,3 @@ export async function start(options: StartOptions): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
 }
-

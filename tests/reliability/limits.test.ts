@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { z } from 'zod'
-import { ConfigurationBuilder, createApp } from 'dara-ts'
+import { ConfigurationBuilder, createApp, type ServerLimits } from 'dara-ts'
 import { get, post } from 'dara-ts/http'
 import { SECRET } from '../helpers/auth.ts'
 import { exchange, listen, open } from '../helpers/raw-socket.ts'
-import type { ServerLimits } from '../../src/server/limits.ts'
 
 function limitedApp(limits: ServerLimits) {
   const config = new ConfigurationBuilder()
