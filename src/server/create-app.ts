@@ -111,6 +111,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       maxHeaderSize: limits.maxHeaderSize,
       headersTimeout: limits.headersTimeout,
       connectionsCheckingInterval: checkingInterval(limits),
+      // securityHooks refuses a request without Host with the usual body; Node's own refusal has none.
+      requireHostHeader: false,
     },
     routerOptions: { maxParamLength: limits.maxParamLength },
     clientErrorHandler: clientErrorHandler(limits),

@@ -44,6 +44,7 @@ const COMMON = {
 }
 
 const CLOSING = new DaraError('DARA_ERR_CLOSING')
+const NO_HOST = new DaraError('DARA_ERR_BAD_REQUEST', 'an HTTP/1.1 request needs a Host header')
 
 /** The static headers of every answer: one set for the API, one for UI pages. */
 export interface HeaderSets {
@@ -61,9 +62,10 @@ export function headerSets(options: SecurityHeaderOptions): HeaderSets {
 
 /**
  * One onRequest hook for every route, 404s included: static headers set from
- * two prepared objects (no work per request but a prefix test), and, once the
- * app is closing, a 503 `{ detail }` for requests that arrive on a kept-alive
- * connection. Fastify's own closing answer has another body, so it is turned off.
+ * two prepared objects (no work per request but a prefix test); once the app
+ * is closing, a 503 `{ detail }` for requests that arrive on a kept-alive
+ * connection (Fastify's own closing answer has another body, so it is turned
+ * off); and a 400 `{ detail }` for an HTTP/1.1 request without Host.
  */
 export function securityHooks(
   app: FastifyInstance,
@@ -84,6 +86,14 @@ export function securityHooks(
           .code(503)
           .header('connection', 'close')
           .send({ detail: CLOSING.detail, code: CLOSING.code })
+        return
+      }
+      // Node answers this itself, with an empty body, unless told not to (requireHostHeader).
+      if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+        void reply
+          .code(400)
+          .header('connection', 'close')
+          .send({ detail: NO_HOST.detail, code: NO_HOST.code })
         return
       }
       done()
