@@ -14,7 +14,7 @@ import {
   exportSPKI,
   generateKeyPair,
 } from 'jose'
-import { ConfigurationBuilder } from 'dara-ts'
+import { ConfigurationBuilder, type DaraApp } from 'dara-ts'
 import { get } from 'dara-ts/http'
 import { SECRET, buildApp, login, sessionClaims } from '../helpers/auth.ts'
 import { listen } from '../helpers/raw-socket.ts'
@@ -174,4 +174,61 @@ void test('two Authorization headers on the wire: the first one counts, as Node 
   assert.equal(calls.handler, 0)
   assert.match(await send(`Bearer ${token}`, 'Bearer forged.token.value'), /^HTTP\/1\.1 200 /)
   assert.equal(calls.handler, 1)
+})
+
+interface Pair {
+  readonly token: string
+  readonly refreshToken: string
+}
+
+async function loginPair(app: DaraApp): Promise<Pair> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/session' })
+  assert.equal(res.statusCode, 200, res.body)
+  return res.json<Pair>()
+}
+
+void test('a refresh token sent as a Bearer token is refused', async (t) => {
+  const { app, calls } = countedApp(t)
+  const pair = await loginPair(app)
+  const asBearer = await app.inject({
+    method: 'GET',
+    url: '/api/secret',
+    headers: { authorization: `Bearer ${pair.refreshToken}` },
+  })
+  assert.equal(asBearer.statusCode, 401)
+  assert.deepEqual(asBearer.json(), MALFORMED)
+  assert.equal(calls.handler, 0)
+})
+
+void test('20 refreshes of one refresh token at once: exactly one wins, and the session is revoked', async (t) => {
+  const { app, calls } = countedApp(t)
+  const pair = await loginPair(app)
+  const answers = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh-token',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ refreshToken: pair.refreshToken }),
+      }),
+    ),
+  )
+  const statuses = answers.map((r) => r.statusCode).sort()
+  assert.deepEqual(statuses, [200, ...Array.from({ length: 19 }, () => 401)])
+  for (const res of answers.filter((r) => r.statusCode === 401)) {
+    assert.match(res.json<{ code: string }>().code, /^DARA_ERR_AUTH_(REFRESH_REUSED|REVOKED)$/)
+  }
+  // A copy of the refresh token was used twice: neither the old nor the new access token works.
+  const winner = answers.find((r) => r.statusCode === 200)?.json<Pair>()
+  assert.ok(winner)
+  for (const token of [pair.token, winner.token]) {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/secret',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.equal(res.statusCode, 401)
+    assert.equal(res.json<{ code: string }>().code, 'DARA_ERR_AUTH_REVOKED')
+  }
+  assert.equal(calls.handler, 0)
 })
