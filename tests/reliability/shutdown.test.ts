@@ -144,16 +144,19 @@ void test('dara start reads its limits and CORS origins from the environment', a
 })
 
 void test('a malformed limit in the environment stops dara start with one line', async (t) => {
-  for (const [name, value, message] of [
+  const cases = [
     ['DARA_BODY_LIMIT', '1mb', 'DARA_BODY_LIMIT must be a whole number from 1, got "1mb"'],
     ['DARA_GRACE_MS', '-5', 'DARA_GRACE_MS must be a whole number from 1, got "-5"'],
     ['DARA_CORS_ORIGINS', 'ui.example', 'cors.origins must be a list of origins'],
-  ] as const) {
-    const run = spawnDara(t, DRAIN, { [name]: value })
-    const exit = await exitWithin(run, 20_000)
-    assert.deepEqual(exit, { code: 1, signal: null }, name)
-    const lines = run.output.stderr.trim().split('\n')
-    assert.equal(lines.length, 1, run.output.stderr)
+  ] as const
+  // In parallel: each is a process start, and they do not share anything.
+  const runs = cases.map(([name, value]) => spawnDara(t, DRAIN, { [name]: value }))
+  const exits = await Promise.all(runs.map((run) => exitWithin(run, 30_000)))
+  cases.forEach(([name, , message], i) => {
+    assert.deepEqual(exits[i], { code: 1, signal: null }, name)
+    const stderr = runs[i]?.output.stderr ?? ''
+    const lines = stderr.trim().split('\n')
+    assert.equal(lines.length, 1, stderr)
     assert.ok(lines[0]?.startsWith(`error DARA_ERR_SERVER_OPTION_INVALID: ${message}`), lines[0])
-  }
+  })
 })
