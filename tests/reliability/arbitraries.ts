@@ -237,6 +237,8 @@ const body: fc.Arbitrary<string | Buffer | undefined> = fc.oneof(
 export interface Credentials {
   /** A token the app issued. */
   readonly valid: string
+  /** The session cookie the app set at login, `dara_session_token=...`. */
+  readonly cookie: string
   /** A well formed token the app did not issue. */
   readonly foreign: string
 }
@@ -264,6 +266,23 @@ function headers(credentials: Credentials) {
       role: fc.option(headerValue, { nil: undefined }),
       ifMatch: fc.option(headerValue, { nil: undefined }),
       tag: fc.option(headerValue, { nil: undefined }),
+      cookie: fc.constantFrom(
+        undefined,
+        undefined,
+        credentials.cookie,
+        `${credentials.cookie}x`,
+        'dara_session_token=',
+        'dara_session_token=../../etc/passwd; dara_session_token=x',
+        `dara_session_token=${credentials.valid}`,
+        '__proto__=1; constructor=2',
+      ),
+      origin: fc.constantFrom(
+        undefined,
+        undefined,
+        'http://localhost',
+        'https://evil.example',
+        'null',
+      ),
       twice: fc.subarray(['content-type', 'authorization', 'if-match', 'x-role'] as const),
     })
     .map((h) => {
@@ -273,6 +292,8 @@ function headers(credentials: Credentials) {
       if (h.role !== undefined) out['x-role'] = h.role
       if (h.ifMatch !== undefined) out['if-match'] = h.ifMatch
       if (h.tag !== undefined) out['x-request-tag'] = h.tag
+      if (h.cookie !== undefined) out['cookie'] = h.cookie
+      if (h.origin !== undefined) out['origin'] = h.origin
       for (const name of h.twice) {
         const value = out[name]
         if (typeof value === 'string')
