@@ -159,7 +159,8 @@ function bounded(
   return new Promise((resolve, reject) => {
     let late = false
     const timer = setTimeout(() => {
-      if (reply.sent) return
+      // A handler that sent its answer itself, or started streaming it, has answered.
+      if (reply.sent || reply.raw.headersSent) return
       late = true
       reject(new DaraError('DARA_ERR_REQUEST_TIMEOUT', ms))
     }, ms)
