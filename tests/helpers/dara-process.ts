@@ -1,5 +1,6 @@
-// `dara start` as a child process on a free port, for the suites that need a
-// real process: signals, exit codes, environment variables.
+// `dara start` as a child process on a free port, for the suites that watch how
+// it ends: signals, exit codes, what it printed on stdout and on stderr apart,
+// and starts that must fail. processes.ts starts the long-lived ones (with Redis).
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { TestContext } from 'node:test'
