@@ -17,6 +17,9 @@ const WWW_AUTHENTICATE: Partial<Record<DaraError['code'], string>> = {
  * and says what was wrong; anything else is a 500 whose cause goes to the log only.
  */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): unknown {
+  // The handler may have chosen another type (text/plain, a Response's) before it
+  // failed; the error body is JSON whatever it chose.
+  void reply.type('application/json; charset=utf-8')
   if (error instanceof HttpError) {
     if (error.status >= 500) request.log.error({ err: error }, 'Handler answered %d', error.status)
     return reply.code(error.status).headers(error.headers).send({ detail: error.detail })

@@ -88,6 +88,25 @@ function faultyApp(t: TestContext) {
       })
     }),
   )
+  config.addEndpoint(
+    get('/web-stream-fails', open, () => {
+      return new ReadableStream({
+        pull(controller) {
+          controller.error(new Error('the web stream failed before its first chunk'))
+        },
+      })
+    }),
+  )
+  config.addEndpoint(
+    get('/web-response-fails', open, () => {
+      const body = new ReadableStream({
+        pull(controller) {
+          controller.error(new Error('the Response body failed'))
+        },
+      })
+      return new Response(body, { headers: { 'content-type': 'text/plain' } })
+    }),
+  )
   const logs: LogLine[] = []
   const stream = { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) }
   const app = createApp(config, {
@@ -169,6 +188,23 @@ void test('a stream that fails before its first chunk: 500 { detail }', async (t
   assert.equal(res.statusCode, 500)
   assert.deepEqual(res.json(), INTERNAL)
   assert.ok(JSON.stringify(errorsIn(logs)).includes('the source failed before its first chunk'))
+})
+
+void test('a web ReadableStream or Response whose body fails at once: 500 { detail }, logged', async (t) => {
+  const { app, logs } = faultyApp(t)
+  for (const [path, message] of [
+    ['/api/web-stream-fails', 'the web stream failed before its first chunk'],
+    ['/api/web-response-fails', 'the Response body failed'],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url: path })
+    assert.equal(res.statusCode, 500, path)
+    assert.deepEqual(res.json(), INTERNAL)
+    assert.ok(
+      errorsIn(logs).some((l) => l.err?.message === message),
+      `${message} is logged`,
+    )
+  }
+  assert.equal((await app.inject({ method: 'GET', url: '/api/hello' })).statusCode, 200)
 })
 
 /** A GET on a real socket that reports how the body ended: complete, or cut. */
