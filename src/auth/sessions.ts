@@ -81,6 +81,13 @@ export function createSessions(deps: {
     return identity
   }
 
+  function ofSession(session: StoredSession | undefined): Identity {
+    if (!session) throw new DaraError('DARA_ERR_AUTH_SESSION_UNKNOWN')
+    if (store.isRevoked(session.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
+    if (session.expiresAt <= clock()) throw new DaraError('DARA_ERR_AUTH_SESSION_EXPIRED')
+    return { user: session.user, sessionId: session.sessionId, expiresAt: session.expiresAt }
+  }
+
   async function pair(session: StoredSession, refreshToken: string, now: number) {
     // An access token never outlives its session, so a revocation kept until the
     // session's end covers every token of it.
@@ -166,20 +173,22 @@ export function createSessions(deps: {
       }
     },
 
-    /** The identity of a Bearer token, or the 401/503 that refuses it. */
-    async bearer(token: string): Promise<Identity> {
-      return live(await tokens.verify(token))
+    /**
+     * The identity of a Bearer token, or the 401/503 that refuses it. A token
+     * seen before is answered synchronously: no promise on the hot path.
+     */
+    bearer(token: string): Identity | Promise<Identity> {
+      const identity = tokens.verify(token)
+      return identity instanceof Promise ? identity.then(live) : live(identity)
     },
 
     /** The identity of a cookie's session handle, or the 401/503 that refuses it. */
-    async cookie(handle: string): Promise<Identity> {
+    cookie(handle: string): Identity | Promise<Identity> {
       if (!store.available) throw new DaraError('DARA_ERR_AUTH_STORE_DOWN', store.unavailableReason)
       const found = store.findByHandle(digest(handle), clock())
-      const session = found instanceof Promise ? await guarded(store, () => found) : found
-      if (!session) throw new DaraError('DARA_ERR_AUTH_SESSION_UNKNOWN')
-      if (store.isRevoked(session.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
-      if (session.expiresAt <= clock()) throw new DaraError('DARA_ERR_AUTH_SESSION_EXPIRED')
-      return { user: session.user, sessionId: session.sessionId, expiresAt: session.expiresAt }
+      return found instanceof Promise
+        ? guarded(store, () => found).then(ofSession)
+        : ofSession(found)
     },
 
     /** Revokes a session on every process sharing the store; its tokens and cookie stop at once. */

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Identity } from '../auth/identity.ts'
 import { identityStorage, USER } from '../auth/identity.ts'
 import type { Sessions } from '../auth/sessions.ts'
@@ -14,7 +14,8 @@ export interface AuthHookOptions {
   readonly trustedOrigins: ReadonlySet<string>
 }
 
-type Identify = (request: FastifyRequest) => Promise<Identity>
+/** Synchronous when it can be (a token seen before, a memory store): no promise per request then. */
+type Identify = (request: FastifyRequest) => Identity | Promise<Identity>
 
 /**
  * Who is calling: a Bearer header wins; without one, the session cookie. It
@@ -22,7 +23,7 @@ type Identify = (request: FastifyRequest) => Promise<Identity>
  * costs only this check.
  */
 export function createIdentify(sessions: Sessions, options: AuthHookOptions): Identify {
-  return async function identify(request) {
+  return function identify(request) {
     const header = request.headers.authorization
     if (header) return sessions.bearer(bearerToken(header))
     const handle = readCookie(request.headers.cookie, SESSION_COOKIE)
@@ -59,8 +60,28 @@ export function createAuthHook(
 ) {
   const { groups } = route
   if (!groups && !clearCookie) {
-    return async function authenticate(request: FastifyRequest): Promise<void> {
-      requestIdentity.set(request, await identify(request))
+    // A callback hook, not an async one: a synchronous answer costs no promise.
+    return function authenticate(
+      request: FastifyRequest,
+      _reply: FastifyReply,
+      done: HookHandlerDoneFunction,
+    ): void {
+      let identity: Identity | Promise<Identity>
+      try {
+        identity = identify(request)
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)))
+        return
+      }
+      if (!(identity instanceof Promise)) {
+        requestIdentity.set(request, identity)
+        done()
+        return
+      }
+      identity.then((found) => {
+        requestIdentity.set(request, found)
+        done()
+      }, done)
     }
   }
   const needed = groups?.map((g) => JSON.stringify(g)).join(' or ')
