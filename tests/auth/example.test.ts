@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { SECRET, bearer } from '../helpers/auth.ts'
-import { call, startDara } from '../helpers/processes.ts'
+import { call, field, startDara } from '../helpers/processes.ts'
 
 void test(
   'a new user logs in to examples/basic-auth as its README says',
@@ -19,8 +19,11 @@ void test(
 
     const res = await login('admin', 'dara-demo')
     assert.equal(res.status, 200)
-    // Sound: a 200 from this route is a token pair.
-    const pair = res.body as { token: string; refreshToken: string; expiresIn: number }
+    const pair = {
+      token: String(field(res.body, 'token')),
+      refreshToken: String(field(res.body, 'refreshToken')),
+      expiresIn: field(res.body, 'expiresIn'),
+    }
     assert.equal(pair.expiresIn, 900)
     const user = await call(`${url}/api/auth/user`, { headers: bearer(pair.token) })
     assert.deepEqual(user.body, { identityId: 'admin', identityName: 'admin', groups: ['admins'] })
@@ -56,7 +59,7 @@ void test(
     })
 
     const guest = await login('guest', 'guest-demo')
-    const guestToken = (guest.body as { token: string }).token
+    const guestToken = String(field(guest.body, 'token'))
     const report = await call(`${url}/api/admin/report`, { headers: bearer(guestToken) })
     assert.equal(report.status, 403)
     assert.deepEqual(report.body, {
@@ -67,7 +70,7 @@ void test(
     // The browser's way: the cookie, and the Origin on a state-changing request.
     const cookie = `dara_session_token=${/^dara_session_token=([^;]+);/.exec(String(guest.headers['set-cookie']))?.[1]}`
     const mine = await call(`${url}/api/custom`, { headers: { cookie } })
-    assert.deepEqual((mine.body as { userData: unknown }).userData, {
+    assert.deepEqual(field(mine.body, 'userData'), {
       identityId: 'guest',
       identityName: 'guest',
       groups: [],
