@@ -25,6 +25,19 @@ export interface Login extends TokenPair {
   readonly session: StoredSession
 }
 
+/**
+ * The name of the cookie that holds a browser's session: an opaque handle,
+ * never a token (HttpOnly, SameSite=Lax, Secure over https).
+ *
+ * @example
+ * ```ts
+ * import { SESSION_COOKIE } from 'dara-ts/auth'
+ *
+ * console.log(SESSION_COOKIE) // "dara_session_token"
+ * ```
+ */
+export const SESSION_COOKIE = 'dara_session_token'
+
 /** Longest life of a token made with `mint` (and so of a revocation). */
 const MAX_MINT_SECONDS = 366 * 86_400
 const REFRESH_SHAPE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[\w-]{43}$/

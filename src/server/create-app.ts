@@ -172,10 +172,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 }
 
 /** Fastify's trustProxy from the option, or from DARA_TRUST_PROXY (`true`, or addresses and CIDRs). */
-function trustProxy(
-  value: boolean | string | readonly string[] | undefined,
-): { trustProxy?: boolean | string | string[] } {
+function trustProxy(value: boolean | string | readonly string[] | undefined): {
+  trustProxy?: boolean | string | string[]
+} {
   if (value === undefined || value === '' || value === 'false' || value === '0') return {}
   if (value === 'true' || value === '1') return { trustProxy: true }
-  return { trustProxy: typeof value === 'boolean' || typeof value === 'string' ? value : [...value] }
+  return {
+    trustProxy: typeof value === 'boolean' || typeof value === 'string' ? value : [...value],
+  }
 }
