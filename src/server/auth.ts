@@ -6,7 +6,7 @@ import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { get, post } from '../http/methods.ts'
 import { clearedCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.ts'
-import { checkCsrf } from './csrf.ts'
+import { checkCsrf, checkLoginOrigin } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
 
 export interface AuthHookOptions {
@@ -128,12 +128,18 @@ function refreshBody(body: unknown): string {
 export const CLEARS_COOKIE = new Set(['/api/auth/verify-session'])
 
 /** The routes under /api/auth that every app has. */
-export function authRoutes(sessions: Sessions): AnyApiRoute[] {
+export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApiRoute[] {
   const session = post(
     '/auth/session',
     { authenticated: false, summary: 'Log in: a token pair, and the session cookie' },
     async function createSession({ body, request, reply }) {
+      checkLoginOrigin(request, options.trustedOrigins)
       const login = await sessions.login(body, request.ip)
+      // Who and which session, never a token or handle: enough to audit logins.
+      request.log.info(
+        { user: login.session.user.identityId, sessionId: login.session.sessionId },
+        'Logged in',
+      )
       reply.header('set-cookie', sessionCookie(request, login.handle, login.maxAge))
       return { token: login.token, refreshToken: login.refreshToken, expiresIn: login.expiresIn }
     },
@@ -164,7 +170,13 @@ export function authRoutes(sessions: Sessions): AnyApiRoute[] {
     { summary: 'Log out: the session ends everywhere, its tokens and cookie too' },
     async function revokeSession({ request, reply }) {
       const identity = identityStorage.getStore()
-      if (identity) await sessions.revoke(identity.sessionId, identity.expiresAt)
+      if (identity) {
+        await sessions.revoke(identity.sessionId, identity.expiresAt)
+        request.log.info(
+          { user: identity.user.identityId, sessionId: identity.sessionId },
+          'Logged out',
+        )
+      }
       reply.header('set-cookie', clearedCookie(request))
       return { success: true }
     },

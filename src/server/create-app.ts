@@ -67,9 +67,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const state = builderState(config)
   const auth = setUpAuth(state, options)
 
+  const authOptions = { trustedOrigins: new Set(options.trustedOrigins ?? []) }
   const configurations = configurationResolver(state.configurations)
   const plans = [
-    ...authRoutes(auth.sessions).map((route) => planRoute(route, configurations, true)),
+    ...authRoutes(auth.sessions, authOptions).map((route) =>
+      planRoute(route, configurations, true),
+    ),
     ...[...state.routes.keys()].map((route) => planRoute(route, configurations)),
   ]
   checkDuplicates(plans)
@@ -143,9 +146,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   for (const middleware of state.middlewares) registerMiddleware(app, middleware)
 
-  const identify = createIdentify(auth.sessions, {
-    trustedOrigins: new Set(options.trustedOrigins ?? []),
-  })
+  const identify = createIdentify(auth.sessions, authOptions)
   void app.register(
     fp((instance, _options, done) => {
       for (const plan of plans) {
