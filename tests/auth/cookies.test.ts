@@ -241,3 +241,15 @@ void test('a login from another site is refused; from this site or a program it 
   assert.equal((await login({ origin: 'http://localhost:80' })).statusCode, 200)
   assert.equal((await login({})).statusCode, 200)
 })
+
+void test('DARA_TRUST_PROXY=true does what trustProxy does, for apps that dara start runs', async (t) => {
+  const before = process.env['DARA_TRUST_PROXY']
+  process.env['DARA_TRUST_PROXY'] = 'true'
+  t.after(() => {
+    if (before === undefined) delete process.env['DARA_TRUST_PROXY']
+    else process.env['DARA_TRUST_PROXY'] = before
+  })
+  const { app } = cookieApp(t)
+  const { setCookie } = await browserLogin(app, { 'x-forwarded-proto': 'https' })
+  assert.match(setCookie, /; Secure$/)
+})
