@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import pino, { type DestinationStream } from 'pino'
@@ -9,7 +10,13 @@ import { createAuthHook, authRoutes } from './auth.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
+import { UPLOAD_REGISTRY } from '../components/upload-registry.ts'
+import { upload } from '../components/upload-route.ts'
+import type { ComponentClass } from '../definitions/component-instance.ts'
+import type { AnyApiRoute } from '../http/api-route.ts'
+import { pageRoutes, scanPages } from './pages.ts'
 import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } from './plan.ts'
+import { DEFAULT_UI_DIR, loadUi, mountUi } from './ui.ts'
 
 /** How the server is run, as opposed to what the app is. */
 export interface AppOptions {
@@ -17,6 +24,8 @@ export interface AppOptions {
   readonly logger?: false | { readonly level?: string; readonly stream?: DestinationStream }
   /** The token signing secret; default `DARA_JWT_SECRET`, else a random one for this process. */
   readonly secret?: string
+  /** Where the built UI is (default: the package's `dist/ui`); read only when the app has pages. */
+  readonly uiDir?: string
 }
 
 /** The Fastify instance of an app, with the route table dara-ts mounted. */
@@ -47,10 +56,20 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     ttlSeconds: auth.tokenTtlSeconds,
   })
 
+  // Import discovery: the components used in pages join those registered or
+  // exported, and each brings its requiredRoutes, mounted once however many name them.
+  const ui = state.pages.length > 0 ? loadUi(options.uiDir ?? DEFAULT_UI_DIR) : undefined
+  const scan = ui ? scanPages(state.pages, ui.rendered) : undefined
+  const components = new Set<ComponentClass>([...state.components, ...(scan?.classes ?? [])])
+  const routes = new Set<AnyApiRoute>(state.routes.keys())
+  for (const component of components)
+    for (const route of component.requiredRoutes) routes.add(route)
+
   const configurations = configurationResolver(state.configurations)
   const plans = [
     ...authRoutes(auth, tokens).map((route) => planRoute(route, configurations, true)),
-    ...[...state.routes.keys()].map((route) => planRoute(route, configurations)),
+    ...(ui ? pageRoutes(state.pages, auth) : []).map((route) => planRoute(route, configurations)),
+    ...[...routes].map((route) => planRoute(route, configurations)),
   ]
   checkDuplicates(plans)
 
@@ -116,18 +135,35 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   for (const middleware of state.middlewares) registerMiddleware(app, middleware)
 
   const authenticate = createAuthHook(tokens)
+  const mount = (instance: FastifyInstance, plan: RoutePlan): void => {
+    instance.route({
+      method: plan.route.method,
+      url: plan.path,
+      ...(plan.route.authenticated ? { onRequest: authenticate } : {}),
+      handler: createHandler(plan),
+    })
+  }
   void app.register(
     fp((instance, _options, done) => {
-      for (const plan of plans) {
-        instance.route({
-          method: plan.route.method,
-          url: plan.path,
-          ...(plan.route.authenticated ? { onRequest: authenticate } : {}),
-          handler: createHandler(plan),
-        })
-      }
+      for (const plan of plans) if (plan.route !== upload) mount(instance, plan)
       done()
     }),
   )
+  const uploadPlan = plans.find((plan) => plan.route === upload)
+  if (uploadPlan) {
+    // Multipart parsing is registered for the upload route alone: other routes
+    // keep answering 415 to a multipart body.
+    app.decorate(UPLOAD_REGISTRY, scan?.uploads ?? new Map<string, never>())
+    void app.register(async (instance) => {
+      await instance.register(multipart)
+      mount(instance, uploadPlan)
+    })
+  }
+  if (ui)
+    mountUi(
+      app,
+      ui,
+      state.pages.map((page) => page.path),
+    )
   return Object.assign(app, { routePlans: plans })
 }

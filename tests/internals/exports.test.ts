@@ -17,6 +17,17 @@ const EXPECTED: Record<string, readonly string[]> = {
   './http': ['get', 'post', 'put', 'patch', 'del', 'delete', 'ApiRoute', 'HttpError', 'dependency'],
   './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
   './auth': ['USER', 'SESSION', 'AuthConfig', 'DefaultAuthConfig'],
+  './components': [
+    'Stack',
+    'Card',
+    'Heading',
+    'Text',
+    'Button',
+    'UploadDropzone',
+    'refresh',
+    'navigate',
+  ],
+  './endpoints': ['upload'],
 }
 
 void test('the exports map holds exactly the public subpaths', () => {
