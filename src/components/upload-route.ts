@@ -1,5 +1,5 @@
 import type { MultipartFile } from '@fastify/multipart'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { z } from 'zod'
@@ -11,6 +11,9 @@ import { accepts } from './accept.ts'
 import { createUploadFile } from './upload-file.ts'
 import { uploadRegistryOf } from './upload-registry.ts'
 import { DEFAULT_SPEC, type UploadSpec } from './upload-spec.ts'
+
+/** How long a refused upload may go on sending before its connection is cut. */
+const DISCARD_MS = 10_000
 
 /** Room for the multipart envelope around the file (boundaries, part headers, small fields). */
 const ENVELOPE_BYTES = 64 * 1024
@@ -42,13 +45,18 @@ export const upload = frameworkRoute(
       query: z.object({ resolver_id: z.string().min(1).max(200).optional() }),
       summary: 'Receives one file for an UploadDropzone and hands it to its resolver',
     },
-    async function upload({ request, query }) {
-      const spec =
-        query.resolver_id === undefined
-          ? DEFAULT_SPEC
-          : uploadRegistryOf(request.server).get(query.resolver_id)
-      if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
-      return { status: 'SUCCESS', result: (await receive(request, spec)) ?? null }
+    async function upload({ request, reply, query }) {
+      try {
+        const spec =
+          query.resolver_id === undefined
+            ? DEFAULT_SPEC
+            : uploadRegistryOf(request.server).get(query.resolver_id)
+        if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
+        return { status: 'SUCCESS', result: (await receive(request, spec)) ?? null }
+      } catch (error) {
+        discardRest(request, reply)
+        throw error
+      }
     },
   ),
 )
@@ -88,7 +96,10 @@ async function receive(request: FastifyRequest, spec: UploadSpec): Promise<unkno
   }
   // Busboy ends a file cut at the limit as if it were whole; fail it instead,
   // so that no resolver ever takes a truncated file for a complete one.
-  stream.once('limit', () => stream.destroy(tooLarge()))
+  // The limit may already be behind us when the part is handed over: busboy
+  // parses what has arrived before anyone reads.
+  if (stream.truncated) stream.destroy(tooLarge())
+  else stream.once('limit', () => stream.destroy(tooLarge()))
 
   const file = createUploadFile(part.filename, part.mimetype, stream)
   try {
@@ -100,6 +111,21 @@ async function receive(request: FastifyRequest, spec: UploadSpec): Promise<unkno
   } catch (error) {
     throw toUploadError(stream.errored ?? error, tooLarge)
   }
+}
+
+/**
+ * After a refusal, the client is usually still sending: a browser reads the
+ * answer only once its body is sent. The rest is read and thrown away, for
+ * DISCARD_MS at most, and the connection closes after the answer, so that a
+ * refused upload neither hangs nor keeps a connection stuck on unread bytes.
+ */
+function discardRest(request: FastifyRequest, reply: FastifyReply): void {
+  const raw = request.raw
+  if (raw.complete || raw.destroyed) return
+  reply.header('connection', 'close')
+  const timer = setTimeout(() => raw.destroy(), DISCARD_MS).unref()
+  raw.once('close', () => clearTimeout(timer))
+  raw.resume()
 }
 
 async function drain(stream: Readable): Promise<void> {
