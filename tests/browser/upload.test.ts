@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { createApp, type ConfigurationBuilder } from 'dara-ts'
 import { SECRET } from '../helpers/app.ts'
-import { launch, pixelStats } from '../helpers/browser.ts'
+import { launch, pixelStats } from './chromium.ts'
 import { needs } from '../helpers/system.ts'
 
 const OUTPUT = new URL('../../test-output/', import.meta.url)

@@ -2,7 +2,7 @@
 // browser is the system's (installed by scripts/setup-system.sh).
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { TestContext } from 'node:test'
-import { which } from './system.ts'
+import { which } from '../helpers/system.ts'
 
 const ARGS = [
   '--no-sandbox',
