@@ -26,5 +26,8 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 1024,
   },
+  // `npx vite --config ui/vite.config.ts` serves the UI with hot reload; /api
+  // goes to an app started with `dara start` on its default port.
+  server: { proxy: { '/api': 'http://127.0.0.1:8000' } },
   plugins: [react(), componentsManifest()],
 })
