@@ -3,6 +3,7 @@ import type { Action } from './actions.ts'
 import { upload } from './upload-route.ts'
 import {
   CSV_ACCEPT,
+  DEFAULT_CSV_MAX_SIZE,
   DEFAULT_MAX_SIZE,
   type UploadResolver,
   type UploadSpec,
@@ -22,7 +23,10 @@ export interface UploadDropzoneProps {
   readonly onDrop?: Action
   /** Also upload text pasted anywhere on the page, as a file named `pasted_data`. */
   readonly enablePaste?: boolean
-  /** The largest file accepted, in bytes (default 100 MiB); larger ones get 413. */
+  /**
+   * The largest file accepted, in bytes; larger ones get 413. Default: 100 MiB
+   * with a resolver, 10 MiB without (the rows are held in memory).
+   */
   readonly maxSize?: number
 }
 
@@ -55,7 +59,7 @@ export class UploadDropzone extends ComponentInstance {
   static override requiredRoutes = [upload]
 
   constructor(props: UploadDropzoneProps = {}) {
-    const maxSize = props.maxSize ?? DEFAULT_MAX_SIZE
+    const maxSize = props.maxSize ?? (props.resolver ? DEFAULT_MAX_SIZE : DEFAULT_CSV_MAX_SIZE)
     if (!Number.isSafeInteger(maxSize) || maxSize <= 0) {
       throw new TypeError('UploadDropzone: maxSize must be a positive whole number of bytes')
     }

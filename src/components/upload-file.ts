@@ -49,6 +49,7 @@ export function safeName(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? ''
   const cleaned = base
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^[._]+/, '')
     .slice(-80)

@@ -10,7 +10,11 @@ export interface UploadSpec {
   readonly maxSize: number
 }
 
+/** The default limit for a file handed to a resolver, which may stream it. */
 export const DEFAULT_MAX_SIZE = 100 * 1024 * 1024
+
+/** The default limit for a file parsed into rows: rows are held in memory and sent back. */
+export const DEFAULT_CSV_MAX_SIZE = 10 * 1024 * 1024
 
 export const CSV_ACCEPT =
   '.csv,text/csv,application/csv,text/x-csv,application/x-csv,text/comma-separated-values,text/x-comma-separated-values'
@@ -19,5 +23,5 @@ export const CSV_ACCEPT =
 export const DEFAULT_SPEC: UploadSpec = {
   accept: CSV_ACCEPT,
   resolver: undefined,
-  maxSize: DEFAULT_MAX_SIZE,
+  maxSize: DEFAULT_CSV_MAX_SIZE,
 }

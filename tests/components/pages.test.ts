@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { ConfigurationBuilder, createApp } from 'dara-ts'
-import { USER } from 'dara-ts/auth'
+import { AuthConfig, USER } from 'dara-ts/auth'
 import { Button, Card, Heading, navigate, Stack, Text } from 'dara-ts/components'
 import { get } from 'dara-ts/http'
 import { buildApp, callGet, SECRET } from '../helpers/app.ts'
@@ -75,6 +75,19 @@ void test('GET /api/core/pages answers the menu in order; /api/core/config tells
   const config = await app.inject({ method: 'GET', url: '/api/core/config' })
   assert.equal(config.statusCode, 200)
   assert.deepEqual(config.json(), { title: 'dara-ts', auth: 'anonymous' })
+})
+
+void test('/api/core/config says "login" when the auth config needs credentials', async (t) => {
+  class TeamAuth extends AuthConfig {
+    authenticate() {
+      return { identityId: 'ada', identityName: 'Ada', groups: [] }
+    }
+  }
+  const config = twoPages()
+  config.addAuth(new TeamAuth())
+  const app = buildApp(t, config)
+  const res = await app.inject({ method: 'GET', url: '/api/core/config' })
+  assert.deepEqual(res.json(), { title: 'dara-ts', auth: 'login' })
 })
 
 void test('a page is its component tree as JSON; function props run on each load, as the user', async (t) => {
