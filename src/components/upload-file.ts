@@ -70,9 +70,10 @@ export function createUploadFile(filename: string, mimetype: string, stream: Rea
     text: async () => (await bytes()).toString('utf8'),
     async rows() {
       const rows: Record<string, string>[] = []
-      const parser = stream.pipe(
-        parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: false }),
-      )
+      const parser = parse({ columns: true, bom: true, skip_empty_lines: true })
+      // pipeline, not pipe: a source that fails (too large, cut short) must end the parser too.
+      const piped = pipeline(stream, parser)
+      piped.catch(() => undefined)
       try {
         // With `columns: true` csv-parse yields one object per row, keyed by the header.
         for await (const row of parser) rows.push(row as Record<string, string>)

@@ -45,6 +45,12 @@ void describe('upload example in chromium', { skip: needs('chromium') }, () => {
       page.setDefaultTimeout(TIMEOUT)
       const errors: string[] = []
       page.on('pageerror', (error) => errors.push(error.message))
+      // A refused upload logs its status as a console error; anything else (a
+      // script error, a Content-Security-Policy violation) fails the test.
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+          errors.push(message.text())
+      })
 
       await page.goto(`${url}/`)
       await page.getByText('0 files saved').waitFor()

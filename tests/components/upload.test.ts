@@ -124,6 +124,17 @@ void test('413 also when the resolver reads nothing: the rest of the file is sti
   assert.equal(res.statusCode, 413)
 })
 
+void test('413 for a CSV over the limit while it is parsed', async (t) => {
+  const app = appWith(t, new UploadDropzone({ maxSize: 1000 }))
+  const csv = `a,b\n${'1,2\n'.repeat(5000)}`
+  const res = await post(app, URL_OF('home:0.0'), fileBody('big.csv', csv))
+  assert.equal(res.statusCode, 413)
+  assert.deepEqual(res.json(), {
+    detail: 'The file is too large: the limit is 1000 bytes',
+    code: 'DARA_ERR_UPLOAD_TOO_LARGE',
+  })
+})
+
 void test('415 for a type the dropzone does not accept, and for a body that is not multipart', async (t) => {
   let ran = false
   const app = appWith(
