@@ -72,6 +72,36 @@ void describe('upload example in chromium', { skip: needs('chromium') }, () => {
       assert.match(first[0] ?? '', /-report\.bin$/)
       assert.ok(readFileSync(join(folder, first[0] ?? '')).equals(content), 'the exact bytes')
 
+      // A slow link: the zone shows the upload's progress before its success.
+      const cdp = await page.context().newCDPSession(page)
+      await cdp.send('Network.enable')
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: 256 * 1024,
+      })
+      const slow = page.waitForEvent('filechooser')
+      await page.getByRole('button', { name: 'Upload a file' }).click()
+      await (
+        await slow
+      ).setFiles({
+        name: 'slow.bin',
+        mimeType: 'application/octet-stream',
+        buffer: randomBytes(768 * 1024),
+      })
+      await page.locator('progress').waitFor()
+      const shown = (await page.locator('.dara-dropzone-progress p').textContent()) ?? ''
+      assert.match(shown, /^Uploading slow\.bin… (\d|[1-9]\d|100)%$/)
+      await page.getByText('Upload Successful: slow.bin. Click to upload again.').waitFor()
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      })
+      await page.getByText('2 files saved').waitFor()
+
       // Dropped onto the zone.
       const dropped = await page.evaluateHandle(() => {
         const transfer = new DataTransfer()
@@ -80,7 +110,7 @@ void describe('upload example in chromium', { skip: needs('chromium') }, () => {
       })
       await page.dispatchEvent('.dara-dropzone', 'drop', { dataTransfer: dropped })
       await page.getByText('Upload Successful: dropped.csv. Click to upload again.').waitFor()
-      await page.getByText('2 files saved').waitFor()
+      await page.getByText('3 files saved').waitFor()
 
       // Pasted text becomes a file.
       await page.evaluate(() => {
@@ -88,7 +118,7 @@ void describe('upload example in chromium', { skip: needs('chromium') }, () => {
         transfer.setData('text/plain', 'pasted,text\n')
         document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer }))
       })
-      await page.getByText('3 files saved').waitFor()
+      await page.getByText('4 files saved').waitFor()
       const pasted = saved(folder).find((name) => name.endsWith('-pasted_data.csv'))
       assert.ok(pasted, `a pasted file among ${saved(folder).join(', ')}`)
       assert.equal(readFileSync(join(folder, pasted), 'utf8'), 'pasted,text\n')
@@ -109,7 +139,7 @@ void describe('upload example in chromium', { skip: needs('chromium') }, () => {
         await alert.textContent(),
         'Upload Failed: The file is too large: the limit is 5 MiB',
       )
-      assert.equal(saved(folder).length, 3)
+      assert.equal(saved(folder).length, 4)
       assert.deepEqual(
         readdirSync(folder).filter((name) => name.startsWith('.')),
         [],
@@ -128,7 +158,7 @@ void describe('upload example in chromium', { skip: needs('chromium') }, () => {
       await page.getByText('About this example').waitFor()
       assert.equal(new URL(page.url()).pathname, '/about')
       await page.getByRole('button', { name: 'Upload a file' }).click()
-      await page.getByText('3 files saved').waitFor()
+      await page.getByText('4 files saved').waitFor()
       assert.equal(new URL(page.url()).pathname, '/upload')
       assert.deepEqual(errors, [])
     },
