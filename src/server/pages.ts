@@ -72,11 +72,11 @@ async function serialize(component: ComponentInstance, id: string): Promise<Comp
 }
 
 /** The routes under /api/core that serve the pages to the UI. */
-export function pageRoutes(pages: readonly Page[], auth: AuthConfig): AnyApiRoute[] {
+export function pageRoutes(pages: readonly Page[], auth: AuthConfig | undefined): AnyApiRoute[] {
   const byPath = new Map(pages.map((page) => [page.path, page]))
   const uiConfig: UiConfigJson = {
     title: 'dara-ts',
-    auth: auth instanceof DefaultAuthConfig ? 'anonymous' : 'login',
+    auth: auth === undefined || auth instanceof DefaultAuthConfig ? 'anonymous' : 'login',
   }
   const menu: MenuJson = { pages: pages.map(({ name, path }) => ({ name, path })) }
   return [

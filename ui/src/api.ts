@@ -1,4 +1,4 @@
-import { errorDetail, forgetToken, token } from './session.ts'
+import { errorDetail, renewSession } from './session.ts'
 
 /** A request the server answered with an error; `message` is its detail. */
 export class ApiError extends Error {
@@ -9,14 +9,15 @@ export class ApiError extends Error {
   }
 }
 
-/** GETs JSON from /api with the session; a refused token is dropped and replaced once. */
+/** GETs JSON from /api with the session cookie; a 401 renews the session once. */
 export async function apiGet<T>(path: string, retry = true): Promise<T> {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${await token()}` } })
+  const res = await fetch(path)
   if (res.status === 401 && retry) {
-    forgetToken()
+    await renewSession()
     return apiGet(path, false)
   }
   const payload: unknown = await res.json().catch(() => null)
   if (!res.ok) throw new ApiError(res.status, errorDetail(payload) ?? `Error ${res.status}`)
+  // The server's own routes answer the shapes dara-ts/components declares.
   return payload as T
 }

@@ -3,7 +3,7 @@ import type { Action, MenuJson, PageJson } from 'dara-ts/components'
 import { ApiError, apiGet } from './api.ts'
 import { LoginPage } from './login.tsx'
 import { Render } from './render.tsx'
-import { LoginRequired, uiConfig } from './session.ts'
+import { LoginRequired, logout, uiConfig } from './session.ts'
 import type { PageContext } from './view.ts'
 
 type Load =
@@ -19,6 +19,7 @@ function currentPath(): string {
 export function App() {
   const [path, setPath] = useState(currentPath)
   const [title, setTitle] = useState('dara-ts')
+  const [canLogOut, setCanLogOut] = useState(false)
   const [load, setLoad] = useState<Load>({ kind: 'loading' })
   const [version, setVersion] = useState(0)
 
@@ -37,7 +38,9 @@ export function App() {
     let live = true
     void (async () => {
       try {
-        setTitle((await uiConfig()).title)
+        const ui = await uiConfig()
+        setTitle(ui.title)
+        setCanLogOut(ui.auth === 'login')
         const menu = await apiGet<MenuJson>('/api/core/pages')
         const wanted = path === '' || path === 'login' ? menu.pages[0]?.path : path
         const page = wanted
@@ -102,6 +105,15 @@ export function App() {
               </a>
             ))}
         </nav>
+        {canLogOut && load.kind === 'ready' && (
+          <button
+            type="button"
+            className="dara-logout"
+            onClick={() => void logout().then(() => setLoad({ kind: 'login' }))}
+          >
+            Log out
+          </button>
+        )}
       </header>
       <main className="dara-main">
         {load.kind === 'loading' && <p className="dara-muted">Loading…</p>}

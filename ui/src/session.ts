@@ -1,11 +1,10 @@
-// How the UI gets its session token: the one place that knows the auth config.
-// Anonymous apps get a token from POST /api/auth/session with no body; apps
-// with a login get it from the same route with { username, password }, sent by
-// the login page. The token is kept for the tab (sessionStorage) and sent as
-// `Authorization: Bearer <token>`.
+// How the UI gets its session: the one place that knows the auth config.
+// The session lives in the HttpOnly cookie that POST /api/auth/session sets,
+// so no script ever holds a token and a reload keeps the session. Anonymous
+// apps open one with an empty login; apps with a login get it from the login
+// page, which posts { username, password } there. A request the server refuses
+// with 401 opens a new anonymous session once, or asks for the login page.
 import type { UiConfigJson } from 'dara-ts/components'
-
-const KEY = 'dara-ts.token'
 
 /** Thrown when the app needs a login before it can go on. */
 export class LoginRequired extends Error {
@@ -25,38 +24,32 @@ export function uiConfig(): Promise<UiConfigJson> {
   return config
 }
 
-async function requestToken(body: unknown): Promise<string> {
+async function openSession(body: unknown): Promise<void> {
   const res = await fetch('/api/auth/session', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
+    body: JSON.stringify(body),
   })
+  if (res.ok) return
   const payload: unknown = await res.json().catch(() => null)
-  if (res.ok && typeof payload === 'object' && payload !== null && 'token' in payload) {
-    const token = String(payload.token)
-    sessionStorage.setItem(KEY, token)
-    return token
-  }
   throw new Error(errorDetail(payload) ?? `Could not start a session (${res.status})`)
 }
 
-/** The session token: the kept one, else a new anonymous one, else LoginRequired. */
-export async function token(): Promise<string> {
-  const kept = sessionStorage.getItem(KEY)
-  if (kept) return kept
+/** After a 401: a new anonymous session, or LoginRequired when the app needs a login. */
+export async function renewSession(): Promise<void> {
   const { auth } = await uiConfig()
-  if (auth === 'anonymous') return requestToken({})
+  if (auth === 'anonymous') return openSession({})
   throw new LoginRequired()
 }
 
 /** Logs in with a user name and password; throws with the server's detail when refused. */
-export async function login(username: string, password: string): Promise<void> {
-  await requestToken({ username, password })
+export function login(username: string, password: string): Promise<void> {
+  return openSession({ username, password })
 }
 
-/** Drops the token, after the server refused it. */
-export function forgetToken(): void {
-  sessionStorage.removeItem(KEY)
+/** Ends the session everywhere; the next request asks for the login page again. */
+export async function logout(): Promise<void> {
+  await fetch('/api/auth/revoke-session', { method: 'POST' })
 }
 
 /** The server's `detail`, as a sentence, if the body has one. */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { accepts } from '../accept.ts'
-import { errorDetail, forgetToken, token } from '../session.ts'
+import { errorDetail, renewSession } from '../session.ts'
 import { action, type ViewProps } from '../view.ts'
 
 type State =
@@ -14,12 +14,15 @@ interface Answer {
   readonly body: unknown
 }
 
-/** POSTs the file with progress; XMLHttpRequest, because fetch reports no upload progress. */
-function send(url: string, file: File, bearer: string, progress: (p: number) => void) {
+/**
+ * POSTs the file with progress; XMLHttpRequest, because fetch reports no
+ * upload progress. The session cookie goes with it, and the browser's Origin
+ * header passes the server's CSRF check.
+ */
+function send(url: string, file: File, progress: (p: number) => void) {
   return new Promise<Answer>((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', url)
-    xhr.setRequestHeader('authorization', `Bearer ${bearer}`)
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) progress(Math.round((event.loaded / event.total) * 100))
     }
@@ -54,10 +57,10 @@ export function UploadDropzoneView({ node, page }: ViewProps) {
       const progress = (percent: number) =>
         setState({ kind: 'uploading', name: file.name, percent })
       try {
-        let answer = await send(url, file, await token(), progress)
+        let answer = await send(url, file, progress)
         if (answer.status === 401) {
-          forgetToken()
-          answer = await send(url, file, await token(), progress)
+          await renewSession()
+          answer = await send(url, file, progress)
         }
         if (answer.status >= 200 && answer.status < 300) {
           setState({ kind: 'success', name: file.name })
