@@ -211,6 +211,15 @@ export const ERRORS = {
     status: 422,
     message: 'The file is not valid CSV: %s',
   },
+  DARA_ERR_UPLOAD_MALFORMED: {
+    status: 400,
+    message: 'The multipart body is malformed (%s): send it as a browser FormData does',
+  },
+  DARA_ERR_UPLOAD_TOO_MANY_PARTS: {
+    status: 413,
+    message:
+      'Too many parts in the multipart body (%s): send one file in the field "data", with at most 10 small fields beside it',
+  },
   DARA_ERR_SERVER_OPTION_INVALID: {
     status: 500,
     message: '%s must be %s, got %s',

@@ -143,5 +143,18 @@ function toUploadError(error: unknown, tooLarge: () => DaraError): unknown {
   }
   if (error instanceof Error && /terminated early|Unexpected end of form/i.test(error.message))
     return new DaraError('DARA_ERR_UPLOAD_ABORTED')
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+    // @fastify/multipart's limits on fields, parts and files.
+    if (/^FST_(FIELDS|PARTS|FILES)_LIMIT$/.test(error.code))
+      return new DaraError('DARA_ERR_UPLOAD_TOO_MANY_PARTS', error.message)
+    if (error.code.startsWith('FST_') && 'statusCode' in error && Number(error.statusCode) < 500)
+      return new DaraError('DARA_ERR_UPLOAD_MALFORMED', error.message)
+  }
+  // busboy's own parse errors carry no code: a body that does not follow its boundary.
+  if (
+    error instanceof Error &&
+    /^(Multipart: |Malformed|Unexpected end of multipart)/.test(error.message)
+  )
+    return new DaraError('DARA_ERR_UPLOAD_MALFORMED', error.message)
   return error
 }
