@@ -23,8 +23,16 @@ export interface RouteOptions {
   readonly body?: z.ZodType
   /** zod schema for the headers (names in lower case). */
   readonly headers?: z.ZodType
+  /**
+   * zod schema of the JSON the endpoint answers with: it appears in the OpenAPI
+   * document, the handler must return its input type, and `dara-ts/client`
+   * types results with its output.
+   */
+  readonly response?: z.ZodType
   /** One line on what the endpoint does, for logs and generated docs. */
   readonly summary?: string
+  /** Longer text for the generated docs (Markdown). */
+  readonly description?: string
 }
 
 /** A handler: sync or async, returning a value sent as JSON, or a Response, Buffer or stream sent as it is. */

@@ -6,6 +6,7 @@ import { createTokenService, generateSecret } from '../auth/tokens.ts'
 import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { createAuthHook, authRoutes } from './auth.ts'
+import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
@@ -126,6 +127,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
           handler: createHandler(plan),
         })
       }
+      if (docsEnabled(state.docs)) registerDocs(instance, plans, state.docs, authenticate)
       done()
     }),
   )

@@ -32,7 +32,8 @@ export interface RoutePlan {
   readonly bindings: readonly Binding[]
 }
 
-const RESERVED_PREFIXES = ['/api/auth', '/api/core']
+/** Paths dara-ts serves itself; a user route there stops the start. */
+const RESERVED_PREFIXES = ['/api/auth', '/api/core', '/api/docs', '/api/openapi.json']
 
 /**
  * Works out where a route mounts and what it injects. Every mistake found here
@@ -49,7 +50,7 @@ export function planRoute(
   if (!internal) {
     const reserved = RESERVED_PREFIXES.find((p) => reaches(mounted.path, p))
     if (reserved) {
-      const suggestion = mounted.path.replace(/^\/api\/(auth|core)/, '/api/app-$1')
+      const suggestion = mounted.path.replace(/^\/api\//, '/api/app-')
       throw new DaraError(
         'DARA_ERR_ROUTE_RESERVED',
         `${route.method} ${mounted.path}`,

@@ -17,6 +17,7 @@ const EXPECTED: Record<string, readonly string[]> = {
   './http': ['get', 'post', 'put', 'patch', 'del', 'delete', 'ApiRoute', 'HttpError', 'dependency'],
   './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
   './auth': ['USER', 'SESSION', 'AuthConfig', 'DefaultAuthConfig'],
+  './client': ['createClient', 'ResponseError', 'HttpError'],
 }
 
 void test('the exports map holds exactly the public subpaths', () => {
