@@ -29,6 +29,9 @@ export async function start(options: StartOptions): Promise<void> {
     (plan) =>
       `  ${plan.route.method.padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
   )
+  if (app.hasRoute({ method: 'GET', url: '/api/docs' })) {
+    lines.push(`API docs: http://${host}:${port}/api/docs (OpenAPI: /api/openapi.json)`)
+  }
   console.log(
     `dara-ts app ${options.entry} listening on http://${host}:${port}\n${lines.join('\n')}`,
   )

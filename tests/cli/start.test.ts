@@ -173,6 +173,10 @@ void test(
       app.output.stdout,
       /^dara-ts app examples\/seed\/main\.ts listening on http:\/\/127\.0\.0\.1:\d+$/m,
     )
+    assert.match(
+      app.output.stdout,
+      /^API docs: http:\/\/127\.0\.0\.1:\d+\/api\/docs \(OpenAPI: \/api\/openapi\.json\)$/m,
+    )
     assert.deepEqual(routeTable(app.output.stdout), [
       ['POST', '/api/auth/session', 'public'],
       ['GET', '/api/auth/user', 'authenticated'],
