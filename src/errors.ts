@@ -93,6 +93,16 @@ export const ERRORS = {
     status: 401,
     message: 'Token expired: get a new one from POST /api/auth/session',
   },
+  DARA_ERR_AUTH_SCOPE: {
+    status: 403,
+    message:
+      "This token is limited to the scopes %s, and %s accepts %s. Use a token with one of its scopes, or list the scope in the route's `scopes`.",
+  },
+  DARA_ERR_TOKEN_NO_SECRET: {
+    status: 500,
+    message:
+      'DARA_JWT_SECRET is not set: a token signed with any other secret is refused by the app. Run the command with the same DARA_JWT_SECRET as the app.',
+  },
   DARA_ERR_AUTH_SECRET_WEAK: {
     status: 500,
     message:

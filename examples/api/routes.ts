@@ -29,7 +29,13 @@ export const greetings = get(
 
 export const readItem = get(
   '/items/{id}',
-  { params: id, response: Item, inject: { inventory: Inventory }, summary: 'One item' },
+  {
+    params: id,
+    response: Item,
+    inject: { inventory: Inventory },
+    scopes: ['items:read'],
+    summary: 'One item',
+  },
   function readItem({ params, inventory }) {
     const item = inventory.items.get(params.id)
     if (!item) throw new HttpError(404, `No item ${params.id}`)
@@ -44,6 +50,7 @@ export const saveItem = post(
     body: z.object({ name: z.string().min(1).max(100) }),
     response: Item,
     inject: { inventory: Inventory },
+    scopes: ['items:write'],
     summary: 'Creates or renames an item',
     description: 'The caller becomes the owner of a new item.',
   },
@@ -57,7 +64,12 @@ export const saveItem = post(
 
 export const deleteItem = del(
   '/items/{id}',
-  { params: id, inject: { inventory: Inventory }, summary: 'Deletes an item' },
+  {
+    params: id,
+    inject: { inventory: Inventory },
+    scopes: ['items:write'],
+    summary: 'Deletes an item',
+  },
   function deleteItem({ params, inventory }) {
     return { deleted: inventory.items.delete(params.id) }
   },
@@ -69,6 +81,7 @@ export const listItems = get(
     query: z.object({ limit: z.coerce.number().int().positive().max(100).default(20) }),
     response: z.array(Item),
     inject: { inventory: Inventory },
+    scopes: ['items:read'],
     summary: 'The first items',
   },
   function listItems({ query, inventory }) {

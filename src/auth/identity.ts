@@ -11,6 +11,8 @@ export interface UserData {
 export interface Identity {
   readonly user: UserData
   readonly sessionId: string
+  /** Set on a token made for scripts with scopes: the routes it may call are those listing one. */
+  readonly scopes?: readonly string[]
 }
 
 /** Holds the caller of the request being served, across every await below it. */

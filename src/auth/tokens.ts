@@ -17,8 +17,19 @@ export interface TokenOptions {
   readonly ttlSeconds: number
 }
 
+/** What a token may carry beside its user. */
+export interface IssueOptions {
+  /** Lifetime in seconds, instead of the app's. */
+  readonly ttlSeconds?: number
+  /** Limits the token to routes that list one of these in `options.scopes`. */
+  readonly scopes?: readonly string[]
+}
+
 export interface TokenService {
-  issue(user: UserData): Promise<{ token: string; sessionId: string }>
+  issue(
+    user: UserData,
+    options?: IssueOptions,
+  ): Promise<{ token: string; sessionId: string; expiresAt: number }>
   verify(token: string): Promise<Identity>
 }
 
@@ -38,22 +49,25 @@ export function createTokenService(options: TokenOptions): TokenService {
   const verified = new Map<string, { identity: Identity; expiresAt: number }>()
 
   return {
-    async issue(user) {
+    async issue(user, extra = {}) {
       const sessionId = randomUUID()
       const claims = {
         sid: sessionId,
         name: user.identityName,
         groups: user.groups,
         ...(user.identityEmail === undefined ? {} : { email: user.identityEmail }),
+        // OAuth's spelling: one string of names separated by spaces.
+        ...(extra.scopes === undefined ? {} : { scope: extra.scopes.join(' ') }),
       }
+      const expiresAt = Math.floor(Date.now() / 1000) + (extra.ttlSeconds ?? options.ttlSeconds)
       const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(user.identityId)
         .setIssuer(ISSUER)
         .setIssuedAt()
-        .setExpirationTime(Math.floor(Date.now() / 1000) + options.ttlSeconds)
+        .setExpirationTime(expiresAt)
         .sign(await key)
-      return { token, sessionId }
+      return { token, sessionId, expiresAt: expiresAt * 1000 }
     },
 
     async verify(token) {
@@ -78,7 +92,9 @@ export function createTokenService(options: TokenOptions): TokenService {
       }
       const { sub, sid, name, groups } = payload
       const email = payload['email']
+      const scope = payload['scope']
       if (
+        (scope !== undefined && typeof scope !== 'string') ||
         typeof sub !== 'string' ||
         typeof sid !== 'string' ||
         typeof name !== 'string' ||
@@ -101,7 +117,11 @@ export function createTokenService(options: TokenOptions): TokenService {
         groups: Object.freeze(groups),
         ...(email === undefined ? {} : { identityEmail: email }),
       })
-      const identity = Object.freeze({ user, sessionId: sid })
+      const identity: Identity = Object.freeze({
+        user,
+        sessionId: sid,
+        ...(scope === undefined ? {} : { scopes: Object.freeze(scope.split(' ').filter(Boolean)) }),
+      })
       if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value ?? '')
       verified.set(token, { identity, expiresAt: payload.exp * 1000 })
       return identity

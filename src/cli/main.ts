@@ -1,22 +1,40 @@
 import { parseArgs } from 'node:util'
 import { DaraError } from '../errors.ts'
 import { start } from './start.ts'
+import { parseDuration, parseScopes, parseUser } from './token-args.ts'
+import { tokenCreate } from './token.ts'
 
 const USAGE = `Usage: dara <command> [options]
 
 Commands:
-  start [entry]     Start the app exported as \`config\` by entry (default: main.ts)
+  start [entry]          Start the app exported as \`config\` by entry (default: main.ts)
+  token create [entry]   Print a token for scripts that authenticates as --user on that app
 
 Options for start:
-  --port <n>        Port to listen on (default: 8000, or PORT)
-  --host <host>     Interface to listen on (default: 127.0.0.1)
-  -h, --help        Show this help`
+  --port <n>             Port to listen on (default: 8000, or PORT)
+  --host <host>          Interface to listen on (default: 127.0.0.1)
+
+Options for token create (needs the app's DARA_JWT_SECRET):
+  --user <name>          The user the token authenticates as (required)
+  --expires <duration>   Lifetime: 30d, 12h, 90m... (default: 30d)
+  --scope <scope>        Limit the token to routes that list this scope (repeatable)
+
+  -h, --help             Show this help`
 
 const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
+  user: { type: 'string' },
+  expires: { type: 'string' },
+  scope: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const
+
+/** Which options each command takes; any other is a usage error. */
+const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  start: ['port', 'host'],
+  token: ['user', 'expires', 'scope'],
+}
 
 /** parseArgs, with its complaints (unknown option, missing value) as usage errors. */
 function parse(argv: readonly string[]) {
@@ -41,7 +59,29 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(USAGE)
     return
   }
-  if (command !== 'start') throw new DaraError('DARA_ERR_CLI_USAGE', `Unknown command "${command}"`)
+  const allowed = COMMAND_OPTIONS[command]
+  if (allowed === undefined)
+    throw new DaraError('DARA_ERR_CLI_USAGE', `Unknown command "${command}"`)
+  const stray = Object.keys(values).find((key) => key !== 'help' && !allowed.includes(key))
+  if (stray !== undefined)
+    throw new DaraError('DARA_ERR_CLI_USAGE', `--${stray} is not an option of "${command}"`)
+  if (command === 'token') {
+    const [action, tokenEntry, ...extra] = [entry, ...rest]
+    if (action !== 'create') {
+      throw new DaraError(
+        'DARA_ERR_CLI_USAGE',
+        `Unknown token action "${action ?? ''}"; use "token create"`,
+      )
+    }
+    if (extra.length) throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${extra[0]}"`)
+    await tokenCreate({
+      entry: tokenEntry ?? 'main.ts',
+      user: parseUser(values.user),
+      ttlSeconds: parseDuration(values.expires ?? '30d'),
+      scopes: parseScopes(values.scope),
+    })
+    return
+  }
   if (rest.length) throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${rest[0]}"`)
   const given = values.port ?? process.env['PORT'] ?? '8000'
   const port = /^\d+$/.test(given) ? Number(given) : NaN

@@ -13,6 +13,11 @@ export interface RouteOptions {
   readonly dependencies?: readonly DependencyLike[]
   /** Requires a valid session; true unless set to false. */
   readonly authenticated?: boolean
+  /**
+   * Scopes that open the route to tokens made with scopes (`dara token create
+   * --scope`). Tokens without scopes, such as a browser's session, are not limited.
+   */
+  readonly scopes?: readonly string[]
   /** Values the handler receives by name: EndpointConfiguration classes and dependencies. */
   readonly inject?: Readonly<Record<string, Injectable>>
   /** zod schema for path parameters. */

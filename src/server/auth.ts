@@ -11,7 +11,7 @@ import { requestIdentity } from './pipeline.ts'
  * Checks the Bearer token of an authenticated route. It runs on Fastify's
  * onRequest, before the body is read, so a refused caller costs only this check.
  */
-export function createAuthHook(tokens: TokenService) {
+export function createAuthHook(tokens: TokenService, scopes: readonly string[] = []) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization
     if (!header) throw new DaraError('DARA_ERR_AUTH_NO_CREDENTIALS')
@@ -26,7 +26,17 @@ export function createAuthHook(tokens: TokenService) {
     }
     const token = header.slice(space + 1).trim()
     if (!token) throw new DaraError('DARA_ERR_AUTH_MALFORMED')
-    requestIdentity.set(request, await tokens.verify(token))
+    const identity = await tokens.verify(token)
+    // A token made with scopes reaches only the routes that list one of them.
+    if (identity.scopes && !identity.scopes.some((scope) => scopes.includes(scope))) {
+      throw new DaraError(
+        'DARA_ERR_AUTH_SCOPE',
+        identity.scopes.join(', '),
+        `${request.method} ${request.url.split('?', 1)[0] ?? ''}`,
+        scopes.length ? scopes.join(', ') : '(none: scoped tokens may not call it)',
+      )
+    }
+    requestIdentity.set(request, identity)
   }
 }
 

@@ -123,7 +123,9 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         instance.route({
           method: plan.route.method,
           url: plan.path,
-          ...(plan.route.authenticated ? { onRequest: authenticate } : {}),
+          ...(plan.route.authenticated
+            ? { onRequest: createAuthHook(tokens, plan.route.options.scopes) }
+            : {}),
           handler: createHandler(plan),
         })
       }

@@ -155,7 +155,7 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
       parameters: parameters(options, pathParams),
       ...(body ? { requestBody: body } : {}),
       responses,
-      security: route.authenticated ? [{ [SECURITY_SCHEME]: [] }] : [],
+      security: route.authenticated ? [{ [SECURITY_SCHEME]: [...(options.scopes ?? [])] }] : [],
     }
     const key = openApiPath(plan.path)
     paths[key] = { ...paths[key], [route.method.toLowerCase()]: operation }

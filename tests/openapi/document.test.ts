@@ -106,8 +106,9 @@ void test('an operation carries its schemas, summary, description and security',
       '422': error('Invalid input', 'ValidationError'),
       '500': error('Internal error'),
     },
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: ['items:write'] }],
   })
+  assert.deepEqual(doc.paths['/api/greetings']?.['get']?.['security'], [{ bearerAuth: [] }])
   assert.deepEqual(doc.paths['/api/items']?.['get']?.['parameters'], [
     {
       name: 'limit',
