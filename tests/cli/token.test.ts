@@ -101,6 +101,19 @@ void describe('the README commands', { skip: needs(PYTHON) || needs('curl') }, (
         `${url}/api/greetings`,
       ])
       assert.equal(curl.stdout, '{"message":"Hello, ada"}')
+      const curlPost = await run('curl', [
+        '-s',
+        '-X',
+        'POST',
+        '-H',
+        `Authorization: Bearer ${token}`,
+        '-H',
+        'content-type: application/json',
+        '-d',
+        '{"name":"Lamp"}',
+        `${url}/api/items/1`,
+      ])
+      assert.equal(curlPost.stdout, '{"id":1,"name":"Lamp","owner":"ada"}')
 
       const ts = await run(
         process.execPath,
