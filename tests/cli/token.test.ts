@@ -72,17 +72,23 @@ void test('token create refuses bad usage with one line', async () => {
       'DARA_ERR_TOKEN_NO_SECRET: DARA_JWT_SECRET is not set: a token signed with any other secret is refused by the app. Run the command with the same DARA_JWT_SECRET as the app.',
     ],
   ]
-  for (const [args, env, line] of cases) {
-    const result = await dara(['token', 'create', ENTRY, ...args], { DARA_JWT_SECRET: '', ...env })
-    const expected = line.startsWith('DARA_ERR_CLI_USAGE')
-      ? `error ${line}. Run \`dara --help\` for usage.\n`
-      : `error ${line}\n`
-    assert.deepEqual(
-      { code: result.code, stdout: result.stdout, stderr: result.stderr },
-      { code: 1, stdout: '', stderr: expected },
-      args.join(' '),
-    )
-  }
+  // In parallel: each is a process start, and none depends on another.
+  await Promise.all(
+    cases.map(async ([args, env, line]) => {
+      const result = await dara(['token', 'create', ENTRY, ...args], {
+        DARA_JWT_SECRET: '',
+        ...env,
+      })
+      const expected = line.startsWith('DARA_ERR_CLI_USAGE')
+        ? `error ${line}. Run \`dara --help\` for usage.\n`
+        : `error ${line}\n`
+      assert.deepEqual(
+        { code: result.code, stdout: result.stdout, stderr: result.stderr },
+        { code: 1, stdout: '', stderr: expected },
+        args.join(' '),
+      )
+    }),
+  )
 })
 
 void describe('the README commands', { skip: needs(PYTHON) || needs('curl') }, () => {
