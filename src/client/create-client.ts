@@ -9,6 +9,7 @@ import type {
   inferRouteInput,
   inferRouteOutput,
   inferRoutes,
+  RouteIndex,
 } from './types.ts'
 
 /** How the client reaches the app. */
@@ -21,18 +22,21 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch
 }
 
-type Call<Routes, M extends HttpMethod> = <const P extends PathsOf<Routes, M>>(
+type Call<Index, M extends HttpMethod> = <const P extends PathsOf<Index, M>>(
   path: P,
-  ...args: CallArgs<inferRouteInput<RouteAt<Routes, M, P>>>
-) => Promise<inferRouteOutput<RouteAt<Routes, M, P>>>
+  ...args: CallArgs<inferRouteInput<RouteAt<Index, M, P>>>
+) => Promise<inferRouteOutput<RouteAt<Index, M, P>>>
 
-/** A typed client: one method per HTTP method, each taking the paths that answer it. */
-export interface Client<Routes> {
-  readonly get: Call<Routes, 'GET'>
-  readonly post: Call<Routes, 'POST'>
-  readonly put: Call<Routes, 'PUT'>
-  readonly patch: Call<Routes, 'PATCH'>
-  readonly delete: Call<Routes, 'DELETE'>
+/**
+ * A typed client: one method per HTTP method, each taking the paths that answer
+ * it. `Index` is the app's routes by `METHOD /path` ({@link RouteIndex}).
+ */
+export interface Client<Index> {
+  readonly get: Call<Index, 'GET'>
+  readonly post: Call<Index, 'POST'>
+  readonly put: Call<Index, 'PUT'>
+  readonly patch: Call<Index, 'PATCH'>
+  readonly delete: Call<Index, 'DELETE'>
 }
 
 /** What a call takes at run time, whatever the route's types said. */
@@ -99,7 +103,7 @@ async function readBody(response: Response): Promise<unknown> {
 export function createClient<const Routes extends RouteCollection>(
   baseUrl: string,
   options: ClientOptions = {},
-): Client<inferRoutes<Routes>> {
+): Client<RouteIndex<inferRoutes<Routes>>> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
 
   async function call(method: HttpMethod, path: string, init: RawInit = {}): Promise<unknown> {
@@ -129,7 +133,10 @@ export function createClient<const Routes extends RouteCollection>(
 
   // Sound: `call` implements every typed signature; the types only narrow what callers may pass.
   const method = <M extends HttpMethod>(m: M) =>
-    ((path: string, init?: RawInit) => call(m, path, init)) as Call<inferRoutes<Routes>, M>
+    ((path: string, init?: RawInit) => call(m, path, init)) as Call<
+      RouteIndex<inferRoutes<Routes>>,
+      M
+    >
   return {
     get: method('GET'),
     post: method('POST'),

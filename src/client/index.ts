@@ -13,6 +13,7 @@ export type {
   CallOptions,
   ClientPath,
   RouteCollection,
+  RouteIndex,
   UrlValue,
   inferRouteInput,
   inferRouteOutput,

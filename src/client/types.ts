@@ -31,22 +31,29 @@ type Collapse<U extends string> = U extends `${infer A}//${infer B}` ? Collapse<
  */
 export type ClientPath<U extends string> = Collapse<Segments<U extends `/${string}` ? U : `/${U}`>>
 
-/** The paths that answer `M`. */
-export type PathsOf<R, M extends HttpMethod> = R extends {
-  readonly method: M
+type RouteKey<R> = R extends {
+  readonly method: infer M extends string
   readonly url: infer U extends string
 }
-  ? ClientPath<U>
+  ? `${M} ${ClientPath<U>}`
   : never
 
-/** The route that answers `M` at path `P`. */
-export type RouteAt<R, M extends HttpMethod, P extends string> = R extends {
-  readonly method: M
-  readonly url: infer U extends string
-}
-  ? ClientPath<U> extends P
-    ? R
+/**
+ * Routes by `METHOD /path`, built once per client type, so that a call looks its
+ * route up by key instead of searching every route again.
+ */
+export type RouteIndex<R> = { [E in R as RouteKey<E>]: E }
+
+/** The paths of an index that answer `M`. */
+export type PathsOf<Index, M extends HttpMethod> = keyof Index extends infer K
+  ? K extends `${M} ${infer P}`
+    ? P
     : never
+  : never
+
+/** The route of an index that answers `M` at path `P`. */
+export type RouteAt<Index, M extends HttpMethod, P extends string> = `${M} ${P}` extends keyof Index
+  ? Index[`${M} ${P}`]
   : never
 
 /** A value that travels in a url: path parameters and query strings. */
