@@ -11,6 +11,8 @@ export interface UserData {
 export interface Identity {
   readonly user: UserData
   readonly sessionId: string
+  /** When the credential that proved it ends (epoch milliseconds). */
+  readonly expiresAt: number
   /** Set on a token made for scripts with scopes: the routes it may call are those listing one. */
   readonly scopes?: readonly string[]
 }

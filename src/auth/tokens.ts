@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { errors, jwtVerify, SignJWT } from 'jose'
 import { DaraError } from '../errors.ts'
 import type { Identity, UserData } from './identity.ts'
@@ -10,26 +10,27 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/
 /** Verified tokens kept per app; the oldest is dropped past this. */
 const CACHE_SIZE = 10_000
 
+/** Milliseconds since the epoch; tests pass their own to move time. */
+export type Clock = () => number
+
 export interface TokenOptions {
   /** The HMAC secret, at least 32 bytes. */
   readonly secret: string
-  /** Token lifetime in seconds. */
-  readonly ttlSeconds: number
-}
-
-/** What a token may carry beside its user. */
-export interface IssueOptions {
-  /** Lifetime in seconds, instead of the app's. */
-  readonly ttlSeconds?: number
-  /** Limits the token to routes that list one of these in `options.scopes`. */
-  readonly scopes?: readonly string[]
+  readonly clock: Clock
 }
 
 export interface TokenService {
-  issue(
+  /**
+   * Signs an access token for a user's session, valid until `expiresAt` (epoch
+   * ms); with `scopes`, limited to the routes that list one of them.
+   */
+  sign(
     user: UserData,
-    options?: IssueOptions,
-  ): Promise<{ token: string; sessionId: string; expiresAt: number }>
+    sessionId: string,
+    expiresAt: number,
+    scopes?: readonly string[],
+  ): Promise<string>
+  /** Checks signature, algorithm, issuer, claims and expiry against the clock. */
   verify(token: string): Promise<Identity>
 }
 
@@ -46,36 +47,37 @@ export function createTokenService(options: TokenOptions): TokenService {
     ['sign', 'verify'],
   )
 
-  const verified = new Map<string, { identity: Identity; expiresAt: number }>()
+  const { clock } = options
+  const verified = new Map<string, Identity>()
 
   return {
-    async issue(user, extra = {}) {
-      const sessionId = randomUUID()
+    async sign(user, sessionId, expiresAt, scopes) {
       const claims = {
         sid: sessionId,
         name: user.identityName,
         groups: user.groups,
         ...(user.identityEmail === undefined ? {} : { email: user.identityEmail }),
         // OAuth's spelling: one string of names separated by spaces.
-        ...(extra.scopes === undefined ? {} : { scope: extra.scopes.join(' ') }),
+        ...(scopes === undefined ? {} : { scope: scopes.join(' ') }),
       }
-      const expiresAt = Math.floor(Date.now() / 1000) + (extra.ttlSeconds ?? options.ttlSeconds)
       const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(user.identityId)
         .setIssuer(ISSUER)
-        .setIssuedAt()
-        .setExpirationTime(expiresAt)
+        .setIssuedAt(Math.floor(clock() / 1000))
+        .setExpirationTime(Math.floor(expiresAt / 1000))
         .sign(await key)
-      return { token, sessionId, expiresAt: expiresAt * 1000 }
+      return token
     },
 
     async verify(token) {
       // A token whose signature was checked once stays good until its own expiry:
       // the cache keys on the whole token string, so nothing unverified can hit it.
+      // Expiry is checked on every hit against the clock; revocation is checked
+      // by the caller on every request, cached or not.
       const cached = verified.get(token)
       if (cached !== undefined) {
-        if (Date.now() < cached.expiresAt) return cached.identity
+        if (clock() < cached.expiresAt) return cached
         verified.delete(token)
         throw new DaraError('DARA_ERR_AUTH_EXPIRED')
       }
@@ -86,6 +88,7 @@ export function createTokenService(options: TokenOptions): TokenService {
           algorithms: [ALGORITHM],
           issuer: ISSUER,
           requiredClaims: ['sub', 'sid', 'exp'],
+          currentDate: new Date(clock()),
         }))
       } catch (error) {
         throw classify(error)
@@ -120,10 +123,11 @@ export function createTokenService(options: TokenOptions): TokenService {
       const identity: Identity = Object.freeze({
         user,
         sessionId: sid,
+        expiresAt: payload.exp * 1000,
         ...(scope === undefined ? {} : { scopes: Object.freeze(scope.split(' ').filter(Boolean)) }),
       })
       if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value ?? '')
-      verified.set(token, { identity, expiresAt: payload.exp * 1000 })
+      verified.set(token, identity)
       return identity
     },
   }
@@ -147,7 +151,7 @@ function classify(error: unknown): DaraError {
   throw error
 }
 
-/** A secret for an app whose environment gives none: random, so tokens die with the process. */
+/** A fresh random secret of 32 bytes. */
 export function generateSecret(): string {
   return randomBytes(32).toString('base64url')
 }

@@ -1,5 +1,15 @@
-import { createApp } from '../server/create-app.ts'
+import { createApp, type AppOptions } from '../server/create-app.ts'
 import { loadEntry } from './load-entry.ts'
+
+/**
+ * How every command of the CLI builds an app, so that `dara token` reaches the
+ * same secret and session store as `dara start`. In development, sessions are
+ * kept in a file beside the generated secret, so a restart (or --reload) logs
+ * nobody out. Production chooses its own store.
+ */
+export function cliAppOptions(): AppOptions {
+  return process.env['NODE_ENV'] !== 'production' ? { sessionFile: '.dara/sessions.json' } : {}
+}
 
 export interface StartOptions {
   readonly entry: string
@@ -10,7 +20,7 @@ export interface StartOptions {
 /** Loads the app, listens, prints where and what, and closes gracefully on SIGINT or SIGTERM. */
 export async function start(options: StartOptions): Promise<void> {
   const config = await loadEntry(options.entry)
-  const app = createApp(config)
+  const app = createApp(config, cliAppOptions())
   try {
     await app.listen({ port: options.port, host: options.host })
   } catch (error) {

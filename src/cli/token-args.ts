@@ -1,8 +1,8 @@
 import { DaraError } from '../errors.ts'
 
 const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }
-/** Ten years: past that a token is a password nobody will rotate. */
-const MAX_SECONDS = 3650 * 86_400
+/** A year and a day, as the session layer allows: past that a token is a password nobody rotates. */
+const MAX_SECONDS = 366 * 86_400
 const SCOPE = /^[A-Za-z0-9_.:/-]{1,64}$/
 
 /** `30d`, `12h`, `90m`, `3600s`, `2w` or plain seconds, as seconds. */
@@ -12,7 +12,7 @@ export function parseDuration(text: string): number {
   if (!(seconds >= 60 && seconds <= MAX_SECONDS)) {
     throw new DaraError(
       'DARA_ERR_CLI_USAGE',
-      `--expires must be a duration from 1m to 3650d such as 30d, 12h or 90m, got "${text}"`,
+      `--expires must be a duration from 1m to 366d such as 30d, 12h or 90m, got "${text}"`,
     )
   }
   return seconds
@@ -39,4 +39,18 @@ export function parseScopes(values: readonly string[] | undefined): readonly str
     )
   }
   return scopes
+}
+
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** `--session`: the session id `token create` printed. */
+export function parseSession(text: string | undefined): string {
+  if (text === undefined) throw new DaraError('DARA_ERR_CLI_USAGE', '--session ID is required')
+  if (!SESSION_ID.test(text)) {
+    throw new DaraError(
+      'DARA_ERR_CLI_USAGE',
+      `--session takes the session id that "token create" printed, got "${text.slice(0, 60)}"`,
+    )
+  }
+  return text
 }

@@ -18,6 +18,8 @@ export interface RouteOptions {
    * --scope`). Tokens without scopes, such as a browser's session, are not limited.
    */
   readonly scopes?: readonly string[]
+  /** Only users in at least one of these groups may call (403 for others); needs authentication. */
+  readonly groups?: readonly string[]
   /** Values the handler receives by name: EndpointConfiguration classes and dependencies. */
   readonly inject?: Readonly<Record<string, Injectable>>
   /** zod schema for path parameters. */

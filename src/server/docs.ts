@@ -73,13 +73,14 @@ export function registerDocs(
   app: FastifyInstance,
   plans: readonly RoutePlan[],
   options: DocsOptions,
-  authenticate: (request: FastifyRequest) => Promise<void>,
+  authenticate: (path: string) => (request: FastifyRequest) => Promise<void>,
 ): void {
-  const guard = options.authenticated === true ? { onRequest: authenticate } : {}
+  const guard = (path: string) =>
+    options.authenticated === true ? { onRequest: authenticate(path) } : {}
   const title = options.title ?? 'dara-ts app'
   let document: string | undefined
 
-  app.get('/api/openapi.json', guard, (_request, reply) => {
+  app.get('/api/openapi.json', guard('/api/openapi.json'), (_request, reply) => {
     document ??= JSON.stringify(
       buildOpenApi(plans, {
         title,
@@ -89,26 +90,32 @@ export function registerDocs(
     )
     return reply.type('application/json; charset=utf-8').send(document)
   })
-  app.get('/api/docs', guard, (_request, reply) =>
+  app.get('/api/docs', guard('/api/docs'), (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
       .header('content-security-policy', CSP)
       .header('cache-control', 'no-cache')
       .send(PAGE(title)),
   )
-  app.get('/api/docs/init.js', guard, (_request, reply) =>
+  app.get('/api/docs/init.js', guard('/api/docs/init.js'), (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').send(INIT),
   )
-  app.get<{ Params: { asset: string } }>('/api/docs/:asset', guard, (request, reply) => {
-    const asset = Object.hasOwn(ASSETS, request.params.asset)
-      ? ASSETS[request.params.asset]
-      : undefined
-    if (!asset) {
-      return reply.code(404).send({ detail: `No docs asset ${request.params.asset.slice(0, 100)}` })
-    }
-    return reply
-      .type(asset.type)
-      .header('cache-control', 'public, max-age=86400')
-      .send(createReadStream(join(SWAGGER_UI, asset.file)))
-  })
+  app.get<{ Params: { asset: string } }>(
+    '/api/docs/:asset',
+    guard('/api/docs/:asset'),
+    (request, reply) => {
+      const asset = Object.hasOwn(ASSETS, request.params.asset)
+        ? ASSETS[request.params.asset]
+        : undefined
+      if (!asset) {
+        return reply
+          .code(404)
+          .send({ detail: `No docs asset ${request.params.asset.slice(0, 100)}` })
+      }
+      return reply
+        .type(asset.type)
+        .header('cache-control', 'public, max-age=86400')
+        .send(createReadStream(join(SWAGGER_UI, asset.file)))
+    },
+  )
 }

@@ -61,7 +61,10 @@ void describe('the docs page', { skip: needs('chromium') }, () => {
       'GET /api/health',
       'GET /api/items',
       'GET /api/items/{id}',
+      'POST /api/auth/refresh-token',
+      'POST /api/auth/revoke-session',
       'POST /api/auth/session',
+      'POST /api/auth/verify-session',
       'POST /api/items/{id}',
     ])
     assert.equal(await page.locator('.info .title').innerText(), 'Items API\n 1.0.0 \nOAS 3.1')

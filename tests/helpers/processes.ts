@@ -1,78 +1,199 @@
-// Programs run as a user runs them: `dara` through its bin, python, curl, tsx.
-// Each is bounded in time and killed when its test ends.
-import { spawn } from 'node:child_process'
+// Real processes for the multi-process suites: `dara start` children and a
+// Debian redis-server on a free loopback port, each killed when its test ends.
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { TestContext } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const BIN = join(ROOT, 'bin', 'dara.js')
 
-export interface Ran {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  assert.ok(typeof address === 'object' && address !== null)
+  return address.port
 }
 
-/** Runs a program to its end (at most `timeout` ms) in the repository's root. */
-export function run(
-  command: string,
-  args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
-  timeout = 30_000,
-): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      env: { ...process.env, DARA_LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout,
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
+/** Waits until `text` shows in what a child printed, or fails after `timeout` ms. */
+async function waitFor(
+  child: ChildProcess,
+  output: { text: string },
+  pattern: RegExp,
+  what: string,
+  timeout = 20_000,
+): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    const match = pattern.exec(output.text)
+    if (match) return match
+    if (child.exitCode !== null || child.signalCode !== null) {
+      assert.fail(`${what} exited before it was ready:\n${output.text}`)
+    }
+    if (Date.now() > deadline)
+      assert.fail(`${what} not ready within ${timeout} ms:\n${output.text}`)
+    await sleep(20)
+  }
+}
+
+function capture(child: ChildProcess): { text: string } {
+  const output = { text: '' }
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.text += chunk))
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.text += chunk))
+  return output
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => child.once('close', () => resolve()))
+}
+
+export interface RedisServer {
+  readonly port: number
+  readonly url: string
+  /** Stops the server (SIGTERM: it writes its append-only file first). */
+  stop(): Promise<void>
+  /** Starts it again on the same port and data directory. */
+  restart(): Promise<void>
+}
+
+/**
+ * redis-server on a free loopback port, persisting to a temporary directory
+ * (append-only, fsync always), so that a restart keeps what was written.
+ */
+export async function startRedis(t: TestContext): Promise<RedisServer> {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'dara-redis-'))
+  let child: ChildProcess | undefined
+  const launch = async () => {
+    const started = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--protected-mode',
+        'yes',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    child = started
+    await waitFor(started, capture(started), /Ready to accept connections/, 'redis-server', 10_000)
+  }
+  await launch()
+  const stop = async () => {
+    if (!child) return
+    const running = child
+    child = undefined
+    running.kill('SIGTERM')
+    await killed(running)
+  }
+  t.after(async () => {
+    await stop()
+    rmSync(dir, { recursive: true, force: true })
   })
+  return { port, url: `redis://127.0.0.1:${port}`, stop, restart: launch }
 }
 
-/** `dara ...args` through the package's bin, as `npx dara` runs it. */
-export function dara(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
-  return run(process.execPath, ['bin/dara.js', ...args], env)
+export interface DaraProcess {
+  readonly url: string
+  readonly child: ChildProcess
+  readonly output: { readonly text: string }
 }
 
-/** Starts `dara start ENTRY --port 0` and resolves its url once it listens; stopped when the test ends. */
-export function startDara(
+/** `dara start entry --port 0` in a child with `env` added; killed when the test ends. */
+export async function startDara(
   t: TestContext,
   entry: string,
-  env: Readonly<Record<string, string>>,
-): Promise<string> {
-  const child = spawn(process.execPath, ['bin/dara.js', 'start', entry, '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, DARA_LOG_LEVEL: 'warn', ...env },
+  env: Record<string, string>,
+  cwd = ROOT,
+): Promise<DaraProcess> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DARA_LOG_LEVEL: 'warn', ...env }
+  delete childEnv['PORT']
+  const child = spawn(process.execPath, [BIN, 'start', entry, '--port', '0'], {
+    cwd,
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  const output = capture(child)
+  t.after(async () => {
+    child.kill('SIGKILL')
+    await killed(child)
   })
-  let output = ''
+  const match = await waitFor(
+    child,
+    output,
+    /listening on (http:\/\/127\.0\.0\.1:\d+)$/m,
+    'dara start',
+  )
+  return { url: String(match[1]), child, output }
+}
+
+/** Stops a dara process and waits for it to exit. */
+export async function stopDara(app: DaraProcess): Promise<void> {
+  app.child.kill('SIGTERM')
+  await killed(app.child)
+}
+
+export interface Answer {
+  readonly status: number
+  readonly headers: Record<string, string | string[] | undefined>
+  readonly body: unknown
+}
+
+/**
+ * One HTTP request on a connection of its own (no keep-alive): what reaches a
+ * process is then read in the order it was sent, a revocation message included.
+ */
+export function call(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; json?: unknown } = {},
+): Promise<Answer> {
+  const payload = options.json === undefined ? undefined : JSON.stringify(options.json)
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`dara start did not listen:\n${output}`)),
-      30_000,
+    const req = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        agent: false,
+        headers: {
+          ...options.headers,
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
+        res.on('end', () => {
+          let body: unknown = text
+          try {
+            body = JSON.parse(text)
+          } catch {
+            // Not JSON: keep the text.
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
+        })
+      },
     )
-    const read = (chunk: string): void => {
-      output += chunk
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(output)
-      if (match?.[1]) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    }
-    child.stdout.setEncoding('utf8').on('data', read)
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-    child.on('close', () => {
-      clearTimeout(timer)
-      reject(new Error(`dara start exited:\n${output}`))
-    })
+    req.on('error', reject)
+    req.end(payload)
   })
 }

@@ -55,7 +55,10 @@ void test('it lists exactly the routes the app mounts, implicit and framework on
     'GET /api/health',
     'GET /api/items',
     'GET /api/items/{id}',
+    'POST /api/auth/refresh-token',
+    'POST /api/auth/revoke-session',
     'POST /api/auth/session',
+    'POST /api/auth/verify-session',
     'POST /api/items/{id}',
   ])
 })
