@@ -143,6 +143,13 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
         },
       },
       ...(route.authenticated ? { '401': errorResponse('Missing, invalid or expired token') } : {}),
+      ...(route.authenticated && (options.groups ?? options.scopes)
+        ? {
+            '403': errorResponse(
+              'Not in a group, or a token without a scope, that the route needs',
+            ),
+          }
+        : {}),
       ...(validates ? { '422': errorResponse('Invalid input', 'ValidationError') } : {}),
       '500': errorResponse('Internal error'),
     }

@@ -106,6 +106,7 @@ void test('an operation carries its schemas, summary, description and security',
     responses: {
       '200': { description: 'Success', content: { 'application/json': { schema: item } } },
       '401': error('Missing, invalid or expired token'),
+      '403': error('Not in a group, or a token without a scope, that the route needs'),
       '422': error('Invalid input', 'ValidationError'),
       '500': error('Internal error'),
     },
