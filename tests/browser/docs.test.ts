@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { chromium, type Browser } from 'playwright-core'
+import { ConfigurationBuilder } from 'dara-ts'
+import { get } from 'dara-ts/http'
 import { config } from '../../examples/api/main.ts'
 import { bundleClient } from '../helpers/bundle.ts'
 import { listen, sessionToken } from '../helpers/listen.ts'
@@ -103,5 +105,32 @@ void describe('the docs page', { skip: needs('chromium') }, () => {
       greeting: { message: 'Hello, user' },
       refused: [401, 'DARA_ERR_AUTH_NO_CREDENTIALS'],
     })
+  })
+
+  void test('docs({ authenticated: true }) opens to a browser with a session cookie', async (t) => {
+    const locked = new ConfigurationBuilder()
+    locked.docs({ authenticated: true, title: 'Locked' })
+    locked.addEndpoint(get('/secret', () => 'hidden'))
+    const { baseUrl } = await listen(t, locked)
+    const browser = await launch(t)
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    page.setDefaultTimeout(20_000)
+
+    const refused = await page.goto(`${baseUrl}/api/docs`)
+    assert.equal(refused?.status(), 401)
+    assert.deepEqual(await refused?.json(), {
+      detail:
+        'No credentials: send "Authorization: Bearer <token>"; get a token from POST /api/auth/session',
+      code: 'DARA_ERR_AUTH_NO_CREDENTIALS',
+    })
+
+    // Logging in sets the session cookie in the browser's own jar.
+    const login = await context.request.post(`${baseUrl}/api/auth/session`)
+    assert.equal(login.status(), 200)
+    const res = await page.goto(`${baseUrl}/api/docs`)
+    assert.equal(res?.status(), 200)
+    await page.locator('.opblock').first().waitFor()
+    assert.ok(await page.locator('.opblock-summary-path[data-path="/api/secret"]').isVisible())
   })
 })
