@@ -82,6 +82,21 @@ export function planRoute(
     }
   }
 
+  const { scopes } = route.options
+  if (scopes !== undefined) {
+    // A string would pass `includes` on its substrings: only a list of names will do.
+    if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s !== '')) {
+      throw new DaraError('DARA_ERR_ROUTE_INVALID', where, '`scopes` must be a list of scope names')
+    }
+    if (!route.authenticated) {
+      throw new DaraError(
+        'DARA_ERR_ROUTE_INVALID',
+        where,
+        '`scopes` needs an authenticated route; remove `authenticated: false` or the scopes',
+      )
+    }
+  }
+
   const steps: Step[] = []
   const stepIndex = new Map<Dependency<unknown>, number>()
   const visiting: Dependency<unknown>[] = []

@@ -2,16 +2,16 @@
 // tokens without scopes (a browser's session) are not limited.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ConfigurationBuilder } from 'dara-ts'
+import { ConfigurationBuilder, createApp } from 'dara-ts'
 import { get, post } from 'dara-ts/http'
-import { bearer, buildApp, forgeToken, login } from '../helpers/auth.ts'
+import { bearer, buildApp, forgeToken, login, SECRET } from '../helpers/auth.ts'
 
 function app(t: Parameters<typeof buildApp>[0]) {
   const config = new ConfigurationBuilder()
   config.addEndpoint(get('/reports', { scopes: ['reports:read', 'admin'] }, () => 'reports'))
   config.addEndpoint(post('/reports', { scopes: ['admin'] }, () => 'written'))
   config.addEndpoint(get('/plain', () => 'plain'))
-  config.addEndpoint(get('/open', { authenticated: false, scopes: ['x'] }, () => 'open'))
+  config.addEndpoint(get('/open', { authenticated: false }, () => 'open'))
   return buildApp(t, config)
 }
 
@@ -71,4 +71,24 @@ void test('a scope claim that is not a string makes the token invalid', async (t
     detail: 'Invalid token: its claims are not those of a dara-ts session',
     code: 'DARA_ERR_AUTH_INVALID',
   })
+})
+
+void test('scopes must be a list of names on an authenticated route, or the start stops', () => {
+  const cases = [
+    [{ scopes: 'admin' }, '`scopes` must be a list of scope names'],
+    [{ scopes: ['admin', ''] }, '`scopes` must be a list of scope names'],
+    [
+      { scopes: ['admin'], authenticated: false },
+      '`scopes` needs an authenticated route; remove `authenticated: false` or the scopes',
+    ],
+  ] as const
+  for (const [options, reason] of cases) {
+    const config = new ConfigurationBuilder()
+    // Sound for the test: JavaScript callers can pass what the types refuse.
+    config.addEndpoint(get('/x', options as { scopes?: readonly string[] }, () => 'x'))
+    assert.throws(() => createApp(config, { logger: false, secret: SECRET }), {
+      name: 'DaraError',
+      message: `DARA_ERR_ROUTE_INVALID: GET /x: ${reason}`,
+    })
+  }
 })
