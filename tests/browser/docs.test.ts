@@ -71,12 +71,29 @@ void describe('the docs page', { skip: needs('chromium') }, () => {
     ])
     assert.equal(await page.locator('.info .title').innerText(), 'Items API\n 1.0.0 \nOAS 3.1')
 
+    // The explorer calls the API itself: open GET /api/health, try it out.
+    const health = page.locator('#operations-default-getHealth')
+    await health.locator('.opblock-summary').click()
+    await health.locator('button.try-out__btn').click()
+    await health.locator('button.execute').click()
+    await health.locator('.live-responses-table tr.response .response-col_status').first().waitFor()
+    assert.equal(
+      (
+        await health
+          .locator('.live-responses-table tr.response .response-col_status')
+          .first()
+          .innerText()
+      ).trim(),
+      '200',
+    )
+
     assert.deepEqual(errors, [])
     assert.deepEqual(await page.evaluate('window.cspViolations'), [])
     assert.ok(requests.length >= 4, `requests: ${requests.join(', ')}`)
     const outside = requests.filter((url) => !url.startsWith(`${baseUrl}/`))
     assert.deepEqual(outside, [])
     assert.ok(requests.includes(`${baseUrl}/api/openapi.json`))
+    assert.ok(requests.includes(`${baseUrl}/api/health`))
   })
 
   void test('the bundled client calls the app from a page', async (t) => {
