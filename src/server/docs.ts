@@ -107,6 +107,8 @@ export function registerDocs(
       const asset = Object.hasOwn(ASSETS, request.params.asset)
         ? ASSETS[request.params.asset]
         : undefined
+      // `/api/docs/` is the page with a slash too many: its relative urls would miss.
+      if (request.params.asset === '') return reply.redirect('../docs', 301)
       if (!asset) {
         return reply
           .code(404)

@@ -215,6 +215,9 @@ void test('the docs page serves only its own assets, by name', async (t) => {
   assert.equal(css.statusCode, 200)
   assert.equal(css.headers['content-type'], 'text/css; charset=utf-8')
   assert.match(css.body, /\.swagger-ui/)
+  const slash = await app.inject({ method: 'GET', url: '/api/docs/' })
+  assert.equal(slash.statusCode, 301)
+  assert.equal(slash.headers.location, '../docs')
   for (const name of ['constructor', '..%2Fpackage.json', 'index.html', 'swagger-ui.js.map']) {
     const res = await app.inject({ method: 'GET', url: `/api/docs/${name}` })
     assert.equal(res.statusCode, 404, name)
