@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { DocsOptions } from '../config/state.ts'
+import type { createAuthHook } from './auth.ts'
 import { buildOpenApi } from './openapi.ts'
 import type { RoutePlan } from './plan.ts'
 
@@ -73,7 +74,7 @@ export function registerDocs(
   app: FastifyInstance,
   plans: readonly RoutePlan[],
   options: DocsOptions,
-  authenticate: (path: string) => (request: FastifyRequest) => Promise<void>,
+  authenticate: (path: string) => ReturnType<typeof createAuthHook>,
 ): void {
   const guard = (path: string) =>
     options.authenticated === true ? { onRequest: authenticate(path) } : {}
