@@ -9,7 +9,13 @@ import { isPagePath, pagePath } from '../definitions/page.ts'
 import { EndpointConfiguration } from '../definitions/endpoint-configuration.ts'
 import { DaraError } from '../errors.ts'
 import { ApiRoute, type AnyApiRoute } from '../http/api-route.ts'
-import { createState, type BuilderState, type Middleware, type StartupFunction } from './state.ts'
+import {
+  createState,
+  type BuilderState,
+  type DocsOptions,
+  type Middleware,
+  type StartupFunction,
+} from './state.ts'
 
 /** Paths the UI and the server use themselves. */
 const RESERVED_PAGE_PATHS: readonly string[] = ['api', 'assets', 'login', 'logout']
@@ -183,6 +189,26 @@ export class ConfigurationBuilder {
   addMiddleware<M extends Middleware>(middleware: M): M {
     this.#state.middlewares.push(middleware)
     return middleware
+  }
+
+  /**
+   * Sets how the app describes its endpoints: the OpenAPI document at
+   * `GET /api/openapi.json` and the interactive docs page at `/api/docs`. Both
+   * are on unless `NODE_ENV` is `production`; `docs(false)` turns them off,
+   * `docs(true)` on; an object also sets `authenticated` and the document's
+   * title, version and description. A later call replaces what it sets.
+   *
+   * @example
+   * ```ts
+   * config.docs({ enabled: true, authenticated: true, title: 'Shop API', version: '1.4.0' })
+   * ```
+   */
+  docs(options: boolean | DocsOptions): void {
+    if (typeof options === 'boolean') options = { enabled: options }
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('config.docs(options): pass true, false or an object of options')
+    }
+    this.#state.docs = { ...this.#state.docs, ...options }
   }
 
   /**

@@ -14,6 +14,7 @@ import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { setUpAuth, type AppSessions } from './auth-setup.ts'
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
+import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { guardJsonDepth } from './json-body.ts'
 import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
@@ -231,7 +232,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   const identify = createIdentify(auth.sessions, authOptions)
   const mount = (instance: FastifyInstance, plan: RoutePlan): void => {
-    const { groups } = plan.route.options
+    const { groups, scopes } = plan.route.options
     instance.route({
       method: plan.route.method,
       url: plan.path,
@@ -239,7 +240,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         ? {
             onRequest: createAuthHook(
               identify,
-              { path: plan.path, groups },
+              { path: plan.path, groups, scopes },
               CLEARS_COOKIE.has(plan.path),
             ),
           }
@@ -250,6 +251,9 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   void app.register(
     fp((instance, _options, done) => {
       for (const plan of plans) if (plan.route !== upload) mount(instance, plan)
+      if (docsEnabled(state.docs)) {
+        registerDocs(instance, plans, state.docs, (path) => createAuthHook(identify, { path }))
+      }
       done()
     }),
   )
