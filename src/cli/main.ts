@@ -1,20 +1,33 @@
 import { parseArgs } from 'node:util'
 import { DaraError } from '../errors.ts'
+import { startWithReload } from './reload.ts'
+import { report } from './report.ts'
+import { printRoutes } from './routes.ts'
 import { start } from './start.ts'
 
 const USAGE = `Usage: dara <command> [options]
 
 Commands:
   start [entry]     Start the app exported as \`config\` by entry (default: main.ts)
+  routes [entry]    Print every route the app mounts: method, path, auth, origin,
+                    configurations and dependencies
 
 Options for start:
   --port <n>        Port to listen on (default: 8000, or PORT)
   --host <host>     Interface to listen on (default: 127.0.0.1)
+  --reload          Restart when a file under the entry's folder changes; tokens
+                    stay valid across restarts
+
+Options for routes:
+  --json            Print the route manifest as JSON, as checkRouteManifest() compares it
+
   -h, --help        Show this help`
 
 const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
+  reload: { type: 'boolean' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -41,8 +54,19 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(USAGE)
     return
   }
-  if (command !== 'start') throw new DaraError('DARA_ERR_CLI_USAGE', `Unknown command "${command}"`)
+  if (command !== 'start' && command !== 'routes')
+    throw new DaraError('DARA_ERR_CLI_USAGE', `Unknown command "${command}"`)
   if (rest.length) throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${rest[0]}"`)
+  const misplaced =
+    command === 'routes' ? (['port', 'host', 'reload'] as const) : (['json'] as const)
+  for (const option of misplaced) {
+    if (values[option] !== undefined)
+      throw new DaraError('DARA_ERR_CLI_USAGE', `--${option} is not an option of "${command}"`)
+  }
+  if (command === 'routes') {
+    await printRoutes({ entry: entry ?? 'main.ts', json: values.json ?? false })
+    return
+  }
   const given = values.port ?? process.env['PORT'] ?? '8000'
   const port = /^\d+$/.test(given) ? Number(given) : NaN
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -51,24 +75,8 @@ async function main(argv: readonly string[]): Promise<void> {
       `--port must be a whole number from 0 to 65535, got "${given}"`,
     )
   }
-  await start({ entry: entry ?? 'main.ts', port, host: values.host ?? '127.0.0.1' })
-}
-
-/** One readable line, and for the app's own errors the place they were thrown. */
-function report(error: unknown): void {
-  if (error instanceof DaraError) {
-    console.error(`error ${error.message}`)
-    return
-  }
-  const message = error instanceof Error ? error.message : String(error)
-  console.error(`error: ${message}`)
-  const frame =
-    error instanceof Error
-      ? error.stack
-          ?.split('\n')
-          .find((line) => /^\s+at /.test(line) && !/node_modules|node:/.test(line))
-      : undefined
-  if (frame) console.error(frame)
+  const options = { entry: entry ?? 'main.ts', port, host: values.host ?? '127.0.0.1' }
+  await (values.reload ? startWithReload(options) : start(options))
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,5 +1,8 @@
+import { builderState } from '../config/state.ts'
 import { createApp } from '../server/create-app.ts'
+import { describeRoute } from '../server/manifest.ts'
 import { loadEntry } from './load-entry.ts'
+import type { ReadyMessage } from './reload.ts'
 
 export interface StartOptions {
   readonly entry: string
@@ -9,6 +12,10 @@ export interface StartOptions {
 
 /** Loads the app, listens, prints where and what, and closes gracefully on SIGINT or SIGTERM. */
 export async function start(options: StartOptions): Promise<void> {
+  // Under `dara start --reload` the reloader's IPC channel must not keep a
+  // server that failed to start alive.
+  const reloaded = process.env['DARA_RELOAD_CHILD'] === '1'
+  process.channel?.unref()
   const config = await loadEntry(options.entry)
   const app = createApp(config)
   try {
@@ -48,4 +55,16 @@ export async function start(options: StartOptions): Promise<void> {
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+
+  if (reloaded && process.send) {
+    const origins = builderState(config).routes
+    const ready: ReadyMessage = {
+      type: 'dara:ready',
+      port,
+      routes: app.routePlans.map((plan) => describeRoute(plan, origins.get(plan.route))),
+    }
+    process.send(ready)
+    // The reloader went away without stopping us: do not outlive it.
+    process.on('disconnect', () => stop('disconnect'))
+  }
 }

@@ -14,9 +14,21 @@ const manifest = JSON.parse(
 
 const EXPECTED: Record<string, readonly string[]> = {
   '.': ['ConfigurationBuilder', 'createApp', 'DaraError'],
-  './http': ['get', 'post', 'put', 'patch', 'del', 'delete', 'ApiRoute', 'HttpError', 'dependency'],
+  './http': [
+    'get',
+    'post',
+    'put',
+    'patch',
+    'del',
+    'delete',
+    'ApiRoute',
+    'HttpError',
+    'dependency',
+    'sse',
+  ],
   './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
   './auth': ['USER', 'SESSION', 'AuthConfig', 'DefaultAuthConfig'],
+  './testing': ['testApp', 'mintToken', 'checkRouteManifest', 'routeManifest'],
 }
 
 void test('the exports map holds exactly the public subpaths', () => {
