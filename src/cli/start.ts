@@ -2,6 +2,7 @@ import { builderState } from '../config/state.ts'
 import { createApp } from '../server/create-app.ts'
 import { describeRoute } from '../server/manifest.ts'
 import { loadEntry } from './load-entry.ts'
+import { startTelemetry } from './telemetry.ts'
 import type { ReadyMessage } from './reload.ts'
 
 export interface StartOptions {
@@ -17,6 +18,7 @@ export async function start(options: StartOptions): Promise<void> {
   const reloaded = process.env['DARA_RELOAD_CHILD'] === '1'
   process.channel?.unref()
   const config = await loadEntry(options.entry)
+  const stopTelemetry = await startTelemetry()
   const app = createApp(config)
   try {
     await app.listen({ port: options.port, host: options.host })
@@ -45,13 +47,16 @@ export async function start(options: StartOptions): Promise<void> {
     if (closing) process.exit(1)
     closing = true
     app.log.info({ signal }, 'Closing: finishing requests in flight')
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'Close failed')
-        process.exit(1)
-      },
-    )
+    app
+      .close()
+      .then(() => stopTelemetry?.())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'Close failed')
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))

@@ -2,7 +2,13 @@ import { AuthConfig } from '../auth/auth-config.ts'
 import { isComponentClass, type ComponentClass } from '../definitions/component-instance.ts'
 import { EndpointConfiguration } from '../definitions/endpoint-configuration.ts'
 import { ApiRoute, type AnyApiRoute } from '../http/api-route.ts'
-import { createState, type BuilderState, type Middleware, type StartupFunction } from './state.ts'
+import {
+  createState,
+  type BuilderState,
+  type MetricsOptions,
+  type Middleware,
+  type StartupFunction,
+} from './state.ts'
 
 /**
  * Everything an app is made of: its endpoints, their configurations, its
@@ -87,6 +93,24 @@ export class ConfigurationBuilder {
   addMiddleware<M extends Middleware>(middleware: M): M {
     this.#state.middlewares.push(middleware)
     return middleware
+  }
+
+  /**
+   * Serves Prometheus metrics at `GET /api/core/metrics`: requests by method,
+   * route and status, their duration, and refused credentials by reason. The
+   * route needs `Authorization: Bearer <token>` with `token` (default
+   * `DARA_METRICS_TOKEN`); with neither, it needs a session like any endpoint.
+   *
+   * @example
+   * ```ts
+   * config.enableMetrics({ token: process.env.METRICS_TOKEN })
+   * ```
+   */
+  enableMetrics(options: MetricsOptions = {}): void {
+    if (options.token !== undefined && Buffer.byteLength(options.token) < 16) {
+      throw new TypeError('config.enableMetrics({ token }): the token needs at least 16 bytes')
+    }
+    this.#state.metrics = options
   }
 
   /**

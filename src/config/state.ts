@@ -52,6 +52,12 @@ export type StartupFunction = () => unknown
 export type RouteOrigin =
   { readonly kind: 'explicit' } | { readonly kind: 'component'; readonly component: string }
 
+/** How `config.enableMetrics()` was called. */
+export interface MetricsOptions {
+  /** The bearer secret a scraper sends; default `DARA_METRICS_TOKEN`, else a session is required. */
+  readonly token?: string
+}
+
 /** Everything a builder has been told; read by the server, never by users. */
 export interface BuilderState {
   readonly routes: Map<AnyApiRoute, RouteOrigin>
@@ -60,6 +66,7 @@ export interface BuilderState {
   readonly startup: StartupFunction[]
   readonly warnings: string[]
   auth: AuthConfig | undefined
+  metrics: MetricsOptions | undefined
 }
 
 const states = new WeakMap<object, BuilderState>()
@@ -72,6 +79,7 @@ export function createState(owner: object): BuilderState {
     startup: [],
     warnings: [],
     auth: undefined,
+    metrics: undefined,
   }
   states.set(owner, state)
   return state

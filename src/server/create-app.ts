@@ -1,3 +1,4 @@
+import type { TracerProvider } from '@opentelemetry/api'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import pino, { type DestinationStream } from 'pino'
@@ -7,9 +8,11 @@ import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { createAuthHook, authRoutes } from './auth.ts'
 import { handleError, handleNotFound } from './errors.ts'
+import { addMetrics } from './metrics.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
 import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } from './plan.ts'
+import { addTracing, tracingFromEnv } from './tracing.ts'
 
 /** How the server is run, as opposed to what the app is. */
 export interface AppOptions {
@@ -17,6 +20,11 @@ export interface AppOptions {
   readonly logger?: false | { readonly level?: string; readonly stream?: DestinationStream }
   /** The token signing secret; default `DARA_JWT_SECRET`, else a random one for this process. */
   readonly secret?: string
+  /**
+   * A span per request: `true` with the global OpenTelemetry tracer provider, or
+   * the provider to use; default `true` when OTEL_* variables name an exporter.
+   */
+  readonly tracing?: boolean | TracerProvider
 }
 
 /** The Fastify instance of an app, with the route table dara-ts mounted. */
@@ -52,7 +60,6 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     ...authRoutes(auth, tokens).map((route) => planRoute(route, configurations, true)),
     ...[...state.routes.keys()].map((route) => planRoute(route, configurations)),
   ]
-  checkDuplicates(plans)
 
   const logger: FastifyBaseLogger =
     options.logger === false
@@ -72,6 +79,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       'DARA_JWT_SECRET is not set: tokens are signed with a random secret and end with this process',
     )
   }
+
+  // Observability first, so its hooks see every request, the refused ones too.
+  if (state.metrics) plans.unshift(planRoute(addMetrics(app, state.metrics), configurations, true))
+  const tracing = options.tracing ?? tracingFromEnv()
+  if (tracing !== false) addTracing(app, tracing === true ? undefined : tracing)
+  checkDuplicates(plans)
 
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)

@@ -1,0 +1,84 @@
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  propagation,
+  trace,
+  type Span,
+  type TextMapGetter,
+  type TracerProvider,
+} from '@opentelemetry/api'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { requestIdentity } from './pipeline.ts'
+
+/**
+ * Whether the OTEL_* environment asks for traces: an exporter is named, or an
+ * OTLP endpoint is given, and traces are not turned off.
+ */
+export function tracingFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['OTEL_SDK_DISABLED'] === 'true') return false
+  const exporter = env['OTEL_TRACES_EXPORTER']
+  if (exporter !== undefined) return exporter !== 'none'
+  return (
+    env['OTEL_EXPORTER_OTLP_ENDPOINT'] !== undefined ||
+    env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] !== undefined
+  )
+}
+
+const headerGetter: TextMapGetter<FastifyRequest['headers']> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => headers[key],
+}
+
+/**
+ * A server span per request, named `METHOD /route/pattern`, continuing the
+ * caller's trace (W3C `traceparent`), with the route, the status and, on an
+ * authenticated route, the user id (`enduser.id`). It ends with the response,
+ * so a streamed response is timed to its last byte.
+ */
+export function addTracing(app: FastifyInstance, provider?: TracerProvider): void {
+  const tracer = (provider ?? trace.getTracerProvider()).getTracer('dara-ts')
+  const spans = new WeakMap<FastifyRequest, Span>()
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    const route = request.routeOptions.url
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
+    const span = tracer.startSpan(
+      route === undefined ? request.method : `${request.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.url.split('?')[0] ?? request.url,
+          ...(route === undefined ? {} : { 'http.route': route }),
+        },
+      },
+      parent,
+    )
+    spans.set(request, span)
+    done()
+  })
+
+  const end = (request: FastifyRequest, status: number | undefined): void => {
+    const span = spans.get(request)
+    if (span === undefined) return
+    spans.delete(request)
+    const user = requestIdentity.get(request)?.user.identityId
+    if (user !== undefined) span.setAttribute('enduser.id', user)
+    if (status === undefined) {
+      span.setAttribute('dara.aborted', true)
+    } else {
+      span.setAttribute('http.response.status_code', status)
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+    }
+    span.end()
+  }
+  app.addHook('onResponse', (request, reply, done) => {
+    end(request, reply.statusCode)
+    done()
+  })
+  app.addHook('onRequestAbort', (request, done) => {
+    end(request, undefined)
+    done()
+  })
+}
