@@ -17,4 +17,11 @@ export const OBSERVABILITY_CASES = [
     authenticated: false,
     baseline: 'dara-ts',
   },
+  {
+    label: 'dara-ts + tracing 10%',
+    server: 'dara-hello-tracing-sampled.ts',
+    path: '/api/hello',
+    authenticated: false,
+    baseline: 'dara-ts',
+  },
 ] as const

@@ -1,11 +1,12 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client'
 import type { MetricsOptions } from '../config/state.ts'
 import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { dependency } from '../http/dependency.ts'
 import { get } from '../http/methods.ts'
+import { RequestStats } from './request-stats.ts'
 
 /** The label of requests that matched no route, so unknown paths cannot grow the label set. */
 const UNMATCHED = 'unmatched'
@@ -24,20 +25,7 @@ function sameSecret(given: string, expected: string): boolean {
 export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyApiRoute {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const labelNames = ['method', 'route', 'status'] as const
-  const requests = new Counter({
-    name: 'dara_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status',
-    labelNames,
-    registers: [registry],
-  })
-  const duration = new Histogram({
-    name: 'dara_http_request_duration_seconds',
-    help: 'Time from request to the end of the response, by method, route pattern and status',
-    labelNames,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  })
+  const stats = new RequestStats()
   const authFailures = new Counter({
     name: 'dara_auth_failures_total',
     help: 'Requests refused for their credentials, by reason (the error code)',
@@ -46,13 +34,12 @@ export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyAp
   })
 
   app.addHook('onResponse', (request, reply, done) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? UNMATCHED,
-      status: String(reply.statusCode),
-    }
-    requests.inc(labels)
-    duration.observe(labels, reply.elapsedTime / 1000)
+    stats.observe(
+      request.method,
+      request.routeOptions.url ?? UNMATCHED,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    )
     done()
   })
   app.addHook('onError', (_request, _reply, error, done) => {
@@ -67,7 +54,7 @@ export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyAp
   const token = options.token ?? process.env['DARA_METRICS_TOKEN']
   const scrape = async ({ reply }: { reply: { type(value: string): unknown } }) => {
     reply.type(registry.contentType)
-    return registry.metrics()
+    return `${stats.text()}${await registry.metrics()}`
   }
   if (token === undefined)
     return get('/core/metrics', function metrics(ctx) {

@@ -42,7 +42,11 @@ export function addTracing(app: FastifyInstance, provider?: TracerProvider): voi
 
   app.addHook('onRequest', (request, _reply, done) => {
     const route = request.routeOptions.url
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
+    // Most requests carry no trace context: skip the propagators' parsing for them.
+    const parent =
+      request.headers['traceparent'] === undefined
+        ? ROOT_CONTEXT
+        : propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
     const span = tracer.startSpan(
       route === undefined ? request.method : `${request.method} ${route}`,
       {
@@ -63,6 +67,11 @@ export function addTracing(app: FastifyInstance, provider?: TracerProvider): voi
     const span = spans.get(request)
     if (span === undefined) return
     spans.delete(request)
+    if (!span.isRecording()) {
+      // Sampled out: nothing is kept, so nothing needs setting.
+      span.end()
+      return
+    }
     const user = requestIdentity.get(request)?.user.identityId
     if (user !== undefined) span.setAttribute('enduser.id', user)
     if (status === undefined) {
