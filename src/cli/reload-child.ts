@@ -14,6 +14,9 @@ function isGo(value: unknown): value is GoMessage {
   return typeof value === 'object' && value !== null && 'type' in value && value.type === 'dara:go'
 }
 
+// Ctrl+C reaches every process of the terminal; the reloader stops this one.
+process.on('SIGINT', () => undefined)
+
 process.on('message', function go(message: unknown) {
   if (!isGo(message)) return
   process.off('message', go)

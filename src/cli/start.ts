@@ -58,7 +58,9 @@ export async function start(options: StartOptions): Promise<void> {
         },
       )
   }
-  process.on('SIGINT', () => stop('SIGINT'))
+  // Under the reloader, Ctrl+C reaches every process of the terminal: the
+  // reloader stops this one with SIGTERM, once, so it can finish its requests.
+  if (!reloaded) process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
 
   if (reloaded && process.send) {
