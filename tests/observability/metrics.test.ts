@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { ConfigurationBuilder } from 'dara-ts'
 import { get } from 'dara-ts/http'
-import { testApp } from 'dara-ts/testing'
+import { routeManifest, testApp } from 'dara-ts/testing'
 import { bearer, buildApp, login, tokenOf } from '../helpers/auth.ts'
 
 const SCRAPE_TOKEN = 'scrape-secret-0123456789'
@@ -111,4 +111,23 @@ void test('config.enableMetrics() refuses a token too short to be a secret', () 
   assert.throws(() => new ConfigurationBuilder().enableMetrics({ token: 'short' }), {
     message: 'config.enableMetrics({ token }): the token needs at least 16 bytes',
   })
+})
+
+void test("the route manifest shows the metrics route as the framework's, and how it is guarded", async () => {
+  const withToken = (await routeManifest(config(true, SCRAPE_TOKEN))).find(
+    (route) => route.path === '/api/core/metrics',
+  )
+  assert.deepEqual(withToken, {
+    method: 'GET',
+    path: '/api/core/metrics',
+    authenticated: false,
+    configurations: [],
+    dependencies: ['metricsToken'],
+    origin: 'framework',
+  })
+  const withSession = (await routeManifest(config(true))).find(
+    (route) => route.path === '/api/core/metrics',
+  )
+  assert.equal(withSession?.authenticated, true)
+  assert.deepEqual(withSession?.dependencies, [])
 })

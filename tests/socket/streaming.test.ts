@@ -203,3 +203,49 @@ void test('an async generator streams JSON lines, and a client that reads nothin
   res.destroy()
   await stopped.promise
 })
+
+void test('a producer that fails before its first value answers 500; after it, the stream is cut and cleanup still runs', async (t) => {
+  const cleaned = signal()
+  const config = new ConfigurationBuilder()
+  config.addEndpoint(
+    // eslint-disable-next-line require-yield -- fails before it yields, on purpose
+    get('/early', async function* () {
+      await new Promise((resolve) => setImmediate(resolve))
+      throw new Error('no data source')
+    }),
+  )
+  config.addEndpoint(
+    get(
+      '/late',
+      {
+        dependencies: [
+          ({ onCleanup }) => {
+            onCleanup(() => cleaned.resolve())
+          },
+        ],
+      },
+      () =>
+        sse(
+          (async function* () {
+            yield 'first'
+            await new Promise((resolve) => setImmediate(resolve))
+            throw new Error('lost the data source')
+          })(),
+        ),
+    ),
+  )
+  const { base, token } = await listen(t, config)
+
+  const early = await fetch(`${base}/api/early`, { headers: bearer(token) })
+  assert.equal(early.status, 500)
+  assert.deepEqual(await early.json(), { detail: 'Internal Server Error' })
+
+  const res = await open(`${base}/api/late`, token)
+  assert.equal(res.statusCode, 200)
+  const seen = { text: '' }
+  const ended = new Promise<string>((done) => res.once('close', () => done(seen.text)))
+  void readUntil(res, () => false, seen).catch(() => undefined)
+  assert.equal(await ended, 'data: first\n\n')
+  assert.equal(res.complete, false, 'the response was cut, not ended as if complete')
+  await cleaned.promise
+})
