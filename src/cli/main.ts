@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { DaraError } from '../errors.ts'
+import { hashPasswordCommand } from './hash-password.ts'
 import { startWithReload } from './reload.ts'
 import { report } from './report.ts'
 import { printRoutes } from './routes.ts'
@@ -9,8 +10,11 @@ const USAGE = `Usage: dara <command> [options]
 
 Commands:
   start [entry]     Start the app exported as \`config\` by entry (default: main.ts)
-  routes [entry]    Print every route the app mounts: method, path, auth, origin,
-                    configurations and dependencies
+  routes [entry]    Print every route the app mounts: method, path, auth, groups,
+                    origin, configurations and dependencies
+  hash-password     Print the scrypt hash of a password read from the terminal or
+                    standard input (echo -n pw | dara hash-password), for
+                    BasicAuthConfig and MultiBasicAuthConfig
 
 Options for start:
   --port <n>        Port to listen on (default: 8000, or PORT)
@@ -52,6 +56,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const [command, entry, ...rest] = positionals
   if (values.help || command === undefined) {
     console.log(USAGE)
+    return
+  }
+  if (command === 'hash-password') {
+    if (entry !== undefined)
+      throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${entry}"`)
+    await hashPasswordCommand()
     return
   }
   if (command !== 'start' && command !== 'routes')

@@ -3,7 +3,6 @@ import { createServer } from 'node:net'
 import { basename, dirname, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { watch } from 'chokidar'
-import { generateSecret } from '../auth/tokens.ts'
 import type { ManifestRoute } from '../server/manifest.ts'
 import type { GoMessage } from './reload-child.ts'
 import type { StartOptions } from './start.ts'
@@ -35,7 +34,9 @@ export function isReadyMessage(value: unknown): value is ReadyMessage {
 }
 
 const line = (r: ManifestRoute): string =>
-  `${r.method.padEnd(7)}${r.path}  ${r.authenticated ? 'authenticated' : 'PUBLIC'}`
+  `${r.method.padEnd(7)}${r.path}  ${r.authenticated ? 'authenticated' : 'PUBLIC'}${
+    r.groups.length ? ` (${r.groups.join(', ')})` : ''
+  }`
 
 /** What changed in the route table, one line a route: `+` added, `-` removed, `~` changed. */
 export function routeDiff(
@@ -77,8 +78,8 @@ function ignored(root: string): (path: string) => boolean {
 
 /**
  * `dara start --reload`: runs the app in a child process and starts a new one
- * when a file under the entry's folder changes. The children share one
- * signing secret (DARA_JWT_SECRET, or one made here), so a token stays valid
+ * when a file under the entry's folder changes. Every child signs with the
+ * same secret and reads the same development sessions, so a login stays valid
  * across restarts. A child that fails to start prints its error and the
  * watcher waits for the next save.
  */
@@ -86,11 +87,10 @@ export async function startWithReload(options: StartOptions): Promise<void> {
   const entry = resolve(options.entry)
   const root = dirname(entry)
   const port = options.port === 0 ? await freePort(options.host) : options.port
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DARA_RELOAD_CHILD: '1',
-    DARA_JWT_SECRET: process.env['DARA_JWT_SECRET'] ?? generateSecret(),
-  }
+  // Each server finds the same signing secret and sessions: DARA_JWT_SECRET, or
+  // in development the secret and session files under .dara/ (dot-folders are
+  // not watched, so a login does not restart the app).
+  const env: NodeJS.ProcessEnv = { ...process.env, DARA_RELOAD_CHILD: '1' }
   const say = (text: string): void => console.log(`[dara] ${text}`)
 
   let child: ChildProcess | undefined

@@ -23,12 +23,13 @@ export function routeTable(routes: readonly ManifestRoute[]): string {
     r.method,
     r.path,
     r.authenticated ? 'authenticated' : 'PUBLIC',
+    r.groups.join(', ') || '-',
     r.origin,
     r.configurations.join(', ') || '-',
     r.dependencies.join(', ') || '-',
   ])
   return pad([
-    ['METHOD', 'PATH', 'AUTH', 'ORIGIN', 'CONFIGURATIONS', 'DEPENDENCIES'],
+    ['METHOD', 'PATH', 'AUTH', 'GROUPS', 'ORIGIN', 'CONFIGURATIONS', 'DEPENDENCIES'],
     ...rows,
   ]).join('\n')
 }

@@ -13,6 +13,7 @@ import type {
   preValidationHookHandler,
 } from 'fastify'
 import type { AuthConfig } from '../auth/auth-config.ts'
+import type { SessionStore } from '../auth/session-store.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 
 /** Fastify hooks by name, each as Fastify types it. */
@@ -67,6 +68,7 @@ export interface BuilderState {
   readonly warnings: string[]
   auth: AuthConfig | undefined
   metrics: MetricsOptions | undefined
+  sessionStore: SessionStore | undefined
 }
 
 const states = new WeakMap<object, BuilderState>()
@@ -80,6 +82,7 @@ export function createState(owner: object): BuilderState {
     warnings: [],
     auth: undefined,
     metrics: undefined,
+    sessionStore: undefined,
   }
   states.set(owner, state)
   return state

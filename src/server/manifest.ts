@@ -1,3 +1,4 @@
+import { MemorySessionStore } from '../auth/memory-session-store.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { builderState, type RouteOrigin } from '../config/state.ts'
 import { createApp } from './create-app.ts'
@@ -9,6 +10,8 @@ export interface ManifestRoute {
   readonly path: string
   /** Whether a caller needs a session. */
   readonly authenticated: boolean
+  /** Groups one of which the caller must be in; empty for any signed-in user. */
+  readonly groups: readonly string[]
   /** Configuration classes injected into the handler or its dependencies, by name. */
   readonly configurations: readonly string[]
   /** The route's dependencies, by name, in the order they run. */
@@ -42,6 +45,7 @@ export function describeRoute(plan: RoutePlan, origin: RouteOrigin | undefined):
     method: plan.route.method,
     path: plan.path,
     authenticated: plan.route.authenticated,
+    groups: [...(plan.route.options.groups ?? [])],
     configurations: [...configurations].sort(),
     dependencies: plan.steps.map((step) => step.dependency.name),
     origin: originOf(origin),
@@ -63,8 +67,13 @@ export function describeRoute(plan: RoutePlan, origin: RouteOrigin | undefined):
  */
 export async function routeManifest(config: ConfigurationBuilder): Promise<ManifestRoute[]> {
   const origins = builderState(config).routes
-  // A fixed secret: the manifest never signs anything, and a missing one would only warn.
-  const app = createApp(config, { logger: false, secret: 'route-manifest'.padEnd(32, '-') })
+  // A fixed secret and a store of its own: the manifest never signs a token nor
+  // reaches the app's session store (a Redis of DARA_REDIS_URL, say).
+  const app = createApp(config, {
+    logger: false,
+    secret: 'route-manifest'.padEnd(32, '-'),
+    sessionStore: new MemorySessionStore(),
+  })
   try {
     return app.routePlans
       .map((plan) => describeRoute(plan, origins.get(plan.route)))

@@ -59,6 +59,7 @@ const MANIFEST = z.array(
     method: z.string(),
     path: z.string(),
     authenticated: z.boolean(),
+    groups: z.array(z.string()),
     configurations: z.array(z.string()),
     dependencies: z.array(z.string()),
     origin: z.string(),

@@ -4,8 +4,9 @@ import type { InjectOptions } from 'fastify'
 import { cloneBuilder } from '../config/clone.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import type { EndpointConfiguration } from '../definitions/endpoint-configuration.ts'
-import { createApp, type DaraApp } from '../server/create-app.ts'
-import { mintToken, type TestUser } from './tokens.ts'
+import { MemorySessionStore } from '../auth/memory-session-store.ts'
+import { createApp, type AppOptions, type DaraApp } from '../server/create-app.ts'
+import { completeUser, type TestUser } from './tokens.ts'
 
 /** What a call answered: status, headers, and the body parsed when it is JSON. */
 export interface TestResponse {
@@ -27,15 +28,13 @@ export interface TestRequest {
   readonly query?: Readonly<Record<string, string>>
 }
 
-export interface TestAppOptions {
-  /** The signing secret of the app under test; default a random one per testApp(). */
-  readonly secret?: string
-}
+/** createApp's options; by default silent, with a random secret and a memory session store of its own. */
+export type TestAppOptions = AppOptions
 
-/** What every view of one testApp() shares: the config, the secret, and the apps to close. */
+/** What every view of one testApp() shares: the config, createApp's options, and the apps to close. */
 interface Root {
   readonly config: ConfigurationBuilder
-  readonly secret: string
+  readonly options: AppOptions
   readonly apps: Map<string, DaraApp>
 }
 
@@ -87,16 +86,20 @@ export class TestApp {
         this.#configs.length === 0
           ? this.#root.config
           : cloneBuilder(this.#root.config, this.#configs)
-      app = createApp(config, { logger: false, secret: this.#root.secret })
+      app = createApp(config, {
+        logger: false,
+        sessionStore: new MemorySessionStore(),
+        ...this.#root.options,
+      })
       this.#root.apps.set(key, app)
     }
     return app
   }
 
-  /** The Bearer token this view sends, if it calls as a user. */
+  /** The Bearer token this view sends, if it calls as a user: minted by the app's own sessions. */
   async token(): Promise<string | undefined> {
     if (this.#user === undefined) return undefined
-    return mintToken(this.#user, { secret: this.#root.secret })
+    return (await this.app().sessions.mint(completeUser(this.#user))).token
   }
 
   async request(req: TestRequest): Promise<TestResponse> {
@@ -201,5 +204,5 @@ function identity(value: object): number {
  */
 export function testApp(config: ConfigurationBuilder, options: TestAppOptions = {}): TestApp {
   const secret = options.secret ?? randomBytes(32).toString('base64url')
-  return new TestApp({ config, secret, apps: new Map() }, undefined, [])
+  return new TestApp({ config, options: { ...options, secret }, apps: new Map() }, undefined, [])
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { UserData } from '../auth/identity.ts'
 import { createTokenService } from '../auth/tokens.ts'
 
@@ -25,7 +26,8 @@ export function completeUser(user: TestUser = {}): UserData {
 /**
  * Mints a session token that an app signing with `secret` accepts, for any
  * user, without logging in: to call a running app (or another service) as
- * that user from a test or a script.
+ * that user from a test or a script. In process, `app.sessions.mint(user)`
+ * does the same with the app's own secret.
  *
  * @example
  * ```ts
@@ -40,9 +42,7 @@ export function completeUser(user: TestUser = {}): UserData {
  * ```
  */
 export async function mintToken(user: TestUser, options: MintOptions): Promise<string> {
-  const tokens = createTokenService({
-    secret: options.secret,
-    ttlSeconds: options.ttlSeconds ?? 3600,
-  })
-  return (await tokens.issue(completeUser(user))).token
+  const tokens = createTokenService({ secret: options.secret, clock: Date.now })
+  const expiresAt = Date.now() + (options.ttlSeconds ?? 3600) * 1000
+  return tokens.sign(completeUser(user), randomUUID(), expiresAt)
 }

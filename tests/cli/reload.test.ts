@@ -35,13 +35,15 @@ function appFolder(t: TestContext): string {
 }
 
 /** Starts the reloader; `waitFor` resolves once stdout or stderr, read so far, matches. */
-function startReloading(t: TestContext, entry: string) {
+function startReloading(t: TestContext, dir: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, DARA_LOG_LEVEL: 'warn' }
   delete env['DARA_JWT_SECRET']
   const child = spawn(
     process.execPath,
-    ['bin/dara.js', 'start', entry, '--reload', '--port', '0'],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    [join(ROOT, 'bin/dara.js'), 'start', 'main.ts', '--reload', '--port', '0'],
+    // In the app's folder, as a developer runs it: the development secret and
+    // sessions are kept there, under .dara/.
+    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   const output = { text: '' }
   const waiters: (() => void)[] = []
@@ -81,7 +83,7 @@ function startReloading(t: TestContext, entry: string) {
 void test('dara start --reload: a saved edit changes the routes, the session survives, a broken save recovers', async (t) => {
   const dir = appFolder(t)
   const main = join(dir, 'main.ts')
-  const { child, waitFor, exited } = startReloading(t, main)
+  const { child, waitFor, exited } = startReloading(t, dir)
 
   const listening = await waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 0)
   const url = listening.match[1] ?? ''
@@ -90,6 +92,9 @@ void test('dara start --reload: a saved edit changes the routes, the session sur
   const login = await fetch(`${url}/api/auth/session`, { method: 'POST' })
   assert.equal(login.status, 200)
   const token = tokenOf(await login.json())
+  // A browser's session: the opaque handle in the cookie, looked up in the session store.
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  assert.match(cookie, /^dara_session_token=[\w-]+$/)
   const first = await fetch(`${url}/api/first`, { headers: bearer(token) })
   assert.deepEqual([first.status, await first.json()], [200, { route: 'first', user: 'user' }])
 
@@ -110,6 +115,11 @@ void test('dara start --reload: a saved edit changes the routes, the session sur
   ])
   const second = await fetch(`${url}/api/second`, { headers: bearer(token) })
   assert.deepEqual([second.status, await second.json()], [200, { route: 'second', user: 'user' }])
+  const byCookie = await fetch(`${url}/api/second`, { headers: { cookie } })
+  assert.deepEqual(
+    [byCookie.status, await byCookie.json()],
+    [200, { route: 'second', user: 'user' }],
+  )
   const gone = await fetch(`${url}/api/first`, { headers: bearer(token) })
   assert.equal(gone.status, 404)
 

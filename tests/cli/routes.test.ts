@@ -10,18 +10,21 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const run = (...args: string[]) =>
   promisify(execFile)(process.execPath, ['bin/dara.js', 'routes', ...args], { cwd: ROOT })
 
-void test('dara routes prints every route with its auth, origin, configurations and dependencies', async () => {
+void test('dara routes prints every route with its auth, groups, origin, configurations and dependencies', async () => {
   const { stdout } = await run('tests/fixtures/manifest-app.ts')
   assert.equal(
     stdout,
     [
-      'METHOD  PATH               AUTH           ORIGIN                  CONFIGURATIONS      DEPENDENCIES',
-      'POST    /api/auth/session  PUBLIC         framework               -                   -',
-      'GET     /api/auth/user     authenticated  framework               -                   -',
-      'GET     /api/export        authenticated  component ExportButton  -                   -',
-      'GET     /api/health        PUBLIC         explicit                -                   -',
-      'GET     /api/items         authenticated  explicit                StoreConfiguration  database',
-      'POST    /api/items         authenticated  explicit                StoreConfiguration  audit, database',
+      'METHOD  PATH                      AUTH           GROUPS   ORIGIN                  CONFIGURATIONS      DEPENDENCIES',
+      'POST    /api/auth/refresh-token   PUBLIC         -        framework               -                   -',
+      'POST    /api/auth/revoke-session  authenticated  -        framework               -                   -',
+      'POST    /api/auth/session         PUBLIC         -        framework               -                   -',
+      'GET     /api/auth/user            authenticated  -        framework               -                   -',
+      'POST    /api/auth/verify-session  authenticated  -        framework               -                   -',
+      'GET     /api/export               authenticated  -        component ExportButton  -                   -',
+      'GET     /api/health               PUBLIC         -        explicit                -                   -',
+      'GET     /api/items                authenticated  -        explicit                StoreConfiguration  database',
+      'POST    /api/items                authenticated  editors  explicit                StoreConfiguration  audit, database',
       '',
     ].join('\n'),
   )

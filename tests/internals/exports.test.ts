@@ -27,8 +27,19 @@ const EXPECTED: Record<string, readonly string[]> = {
     'sse',
   ],
   './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
-  './auth': ['USER', 'SESSION', 'AuthConfig', 'DefaultAuthConfig'],
   './testing': ['testApp', 'mintToken', 'checkRouteManifest', 'routeManifest'],
+  './auth': [
+    'USER',
+    'SESSION',
+    'AuthConfig',
+    'DefaultAuthConfig',
+    'BasicAuthConfig',
+    'MultiBasicAuthConfig',
+    'hashPassword',
+    'verifyPassword',
+    'MemorySessionStore',
+    'RedisSessionStore',
+  ],
 }
 
 void test('the exports map holds exactly the public subpaths', () => {

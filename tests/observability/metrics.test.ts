@@ -121,6 +121,7 @@ void test("the route manifest shows the metrics route as the framework's, and ho
     method: 'GET',
     path: '/api/core/metrics',
     authenticated: false,
+    groups: [],
     configurations: [],
     dependencies: ['metricsToken'],
     origin: 'framework',

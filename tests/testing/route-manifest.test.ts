@@ -30,8 +30,27 @@ void test('the manifest lists every route with its method, path, auth, configura
   assert.deepEqual(await routeManifest(config), [
     {
       method: 'POST',
+      path: '/api/auth/refresh-token',
+      authenticated: false,
+      groups: [],
+      configurations: [],
+      dependencies: [],
+      origin: 'framework',
+    },
+    {
+      method: 'POST',
+      path: '/api/auth/revoke-session',
+      authenticated: true,
+      groups: [],
+      configurations: [],
+      dependencies: [],
+      origin: 'framework',
+    },
+    {
+      method: 'POST',
       path: '/api/auth/session',
       authenticated: false,
+      groups: [],
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -40,6 +59,16 @@ void test('the manifest lists every route with its method, path, auth, configura
       method: 'GET',
       path: '/api/auth/user',
       authenticated: true,
+      groups: [],
+      configurations: [],
+      dependencies: [],
+      origin: 'framework',
+    },
+    {
+      method: 'POST',
+      path: '/api/auth/verify-session',
+      authenticated: true,
+      groups: [],
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -48,6 +77,7 @@ void test('the manifest lists every route with its method, path, auth, configura
       method: 'GET',
       path: '/api/export',
       authenticated: true,
+      groups: [],
       configurations: [],
       dependencies: [],
       origin: 'component ExportButton',
@@ -56,6 +86,7 @@ void test('the manifest lists every route with its method, path, auth, configura
       method: 'GET',
       path: '/api/health',
       authenticated: false,
+      groups: [],
       configurations: [],
       dependencies: [],
       origin: 'explicit',
@@ -64,6 +95,7 @@ void test('the manifest lists every route with its method, path, auth, configura
       method: 'GET',
       path: '/api/items',
       authenticated: true,
+      groups: [],
       configurations: ['StoreConfiguration'],
       dependencies: ['database'],
       origin: 'explicit',
@@ -72,6 +104,7 @@ void test('the manifest lists every route with its method, path, auth, configura
       method: 'POST',
       path: '/api/items',
       authenticated: true,
+      groups: ['editors'],
       configurations: ['StoreConfiguration'],
       dependencies: ['audit', 'database'],
       origin: 'explicit',
@@ -107,7 +140,7 @@ void test('a route that turns public, and a route that goes, are listed too', as
   const file = copyOfCommitted(t)
   // The committed file as if /api/health had been authenticated, and a DELETE route had existed.
   const removed =
-    '{"method":"DELETE","path":"/api/items","authenticated":true,"configurations":[],"dependencies":[],"origin":"explicit"}'
+    '{"method":"DELETE","path":"/api/items","authenticated":true,"groups":[],"configurations":[],"dependencies":[],"origin":"explicit"}'
   const edited = readFileSync(file, 'utf8')
     .replace('"/api/health","authenticated":false', '"/api/health","authenticated":true')
     .replace('[\n', `[\n  ${removed},\n`)
