@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util'
 import { DaraError } from '../errors.ts'
 import { hashPasswordCommand } from './hash-password.ts'
-import { startWithReload } from './reload.ts'
 import { report } from './report.ts'
-import { printRoutes } from './routes.ts'
 import { start } from './start.ts'
 
 const USAGE = `Usage: dara <command> [options]
@@ -74,6 +72,7 @@ async function main(argv: readonly string[]): Promise<void> {
       throw new DaraError('DARA_ERR_CLI_USAGE', `--${option} is not an option of "${command}"`)
   }
   if (command === 'routes') {
+    const { printRoutes } = await import('./routes.ts')
     await printRoutes({ entry: entry ?? 'main.ts', json: values.json ?? false })
     return
   }
@@ -86,7 +85,13 @@ async function main(argv: readonly string[]): Promise<void> {
     )
   }
   const options = { entry: entry ?? 'main.ts', port, host: values.host ?? '127.0.0.1' }
-  await (values.reload ? startWithReload(options) : start(options))
+  if (values.reload) {
+    // The reloader itself runs no app: it needs neither Fastify nor the app's modules.
+    const { startWithReload } = await import('./reload.ts')
+    await startWithReload(options)
+  } else {
+    await start(options)
+  }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -2,7 +2,6 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { basename, dirname, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { watch } from 'chokidar'
 import type { ManifestRoute } from '../server/manifest.ts'
 import type { GoMessage } from './reload-child.ts'
 import type { StartOptions } from './start.ts'
@@ -170,6 +169,8 @@ export async function startWithReload(options: StartOptions): Promise<void> {
   }
 
   let timer: NodeJS.Timeout | undefined
+  // Loaded here: only --reload needs it, and every `dara` command would pay for it.
+  const { watch } = await import('chokidar')
   const watcher = watch(root, { ignored: ignored(root), ignoreInitial: true })
   watcher.on('all', (_event, path) => {
     if (!WATCHED.test(path)) return

@@ -1,12 +1,21 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client'
+import { createRequire } from 'node:module'
+import type * as PromClientModule from 'prom-client'
 import type { MetricsOptions } from '../config/state.ts'
 import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { dependency } from '../http/dependency.ts'
 import { get } from '../http/methods.ts'
 import { RequestStats } from './request-stats.ts'
+
+// Loaded on the first app that enables metrics: prom-client takes about as long
+// to load as Fastify, a cost every `dara start` would pay otherwise.
+const require = createRequire(import.meta.url)
+type PromClient = typeof PromClientModule
+let promClient: PromClient | undefined
+// require() is typed `any`: the module's own types, imported above, say what it is.
+const loadPromClient = (): PromClient => (promClient ??= require('prom-client') as PromClient)
 
 /** The label of requests that matched no route, so unknown paths cannot grow the label set. */
 const UNMATCHED = 'unmatched'
@@ -23,6 +32,7 @@ function sameSecret(given: string, expected: string): boolean {
  * duration, and refused credentials by reason. Returns the scrape route.
  */
 export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyApiRoute {
+  const { Counter, Registry, collectDefaultMetrics } = loadPromClient()
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const stats = new RequestStats()

@@ -1,15 +1,15 @@
-import {
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  propagation,
-  trace,
-  type Span,
-  type TextMapGetter,
-  type TracerProvider,
-} from '@opentelemetry/api'
+import { createRequire } from 'node:module'
+import type * as OpenTelemetry from '@opentelemetry/api'
+import type { Span, TextMapGetter, TracerProvider } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requestIdentity } from './pipeline.ts'
+
+// Loaded by the first app that traces, so apps that do not never pay for it.
+// The API keeps its state (the SDK's provider, propagators) in one global that
+// every copy of the package shares, so this copy sees what the SDK registered.
+const require = createRequire(import.meta.url)
+// require() is typed `any`: the module's own types, imported above, say what it is.
+const loadApi = (): typeof OpenTelemetry => require('@opentelemetry/api') as typeof OpenTelemetry
 
 /**
  * Whether the OTEL_* environment asks for traces: an exporter is named, or an
@@ -37,6 +37,7 @@ const headerGetter: TextMapGetter<FastifyRequest['headers']> = {
  * so a streamed response is timed to its last byte.
  */
 export function addTracing(app: FastifyInstance, provider?: TracerProvider): void {
+  const { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } = loadApi()
   const tracer = (provider ?? trace.getTracerProvider()).getTracer('dara-ts')
   const spans = new WeakMap<FastifyRequest, Span>()
 
