@@ -37,7 +37,7 @@ const headerGetter: TextMapGetter<FastifyRequest['headers']> = {
  * so a streamed response is timed to its last byte.
  */
 export function addTracing(app: FastifyInstance, provider?: TracerProvider): void {
-  const { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } = loadApi()
+  const { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } = loadApi()
   const tracer = (provider ?? trace.getTracerProvider()).getTracer('dara-ts')
   const spans = new WeakMap<FastifyRequest, Span>()
 
@@ -61,7 +61,10 @@ export function addTracing(app: FastifyInstance, provider?: TracerProvider): voi
       parent,
     )
     spans.set(request, span)
-    done()
+    // The rest of the request (auth, dependencies, handler) starts from here, so
+    // spans the app makes while serving it are children of this one, where the
+    // SDK's context manager tracks async context (the Node SDK's does).
+    context.with(trace.setSpan(parent, span), done)
   })
 
   const end = (request: FastifyRequest, status: number | undefined): void => {

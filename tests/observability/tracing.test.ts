@@ -6,10 +6,10 @@ import { spawn } from 'node:child_process'
 import { createServer, type IncomingMessage } from 'node:http'
 import { test, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { SpanKind, SpanStatusCode, propagation } from '@opentelemetry/api'
-import { core, tracing } from '@opentelemetry/sdk-node'
+import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api'
+import { core, node, tracing } from '@opentelemetry/sdk-node'
 import { ConfigurationBuilder, createApp } from 'dara-ts'
-import { get } from 'dara-ts/http'
+import { dependency, get } from 'dara-ts/http'
 import { SECRET, bearer, login, tokenOf } from '../helpers/auth.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -115,6 +115,55 @@ async function receiver(t: TestContext): Promise<{ url: string; exports: OtlpExp
   assert.ok(typeof address === 'object' && address !== null)
   return { url: `http://127.0.0.1:${address.port}`, exports }
 }
+
+void test('spans the app makes while serving a request are children of its span', async (t) => {
+  const exporter = new tracing.InMemorySpanExporter()
+  // register() sets the global provider and the async context manager, as the Node SDK does.
+  const provider = new node.NodeTracerProvider({
+    spanProcessors: [new tracing.SimpleSpanProcessor(exporter)],
+  })
+  provider.register()
+  t.after(async () => {
+    await provider.shutdown()
+    trace.disable()
+    context.disable()
+    propagation.disable()
+  })
+  const config = new ConfigurationBuilder()
+  const lookup = dependency(async function lookup() {
+    await new Promise((resolve) => setImmediate(resolve))
+    return trace.getTracer('app').startActiveSpan('load user', (span) => {
+      span.end()
+      return 'row'
+    })
+  })
+  config.addEndpoint(
+    get('/report', { inject: { row: lookup } }, async ({ row }) => {
+      await new Promise((resolve) => setTimeout(resolve, 1))
+      trace.getTracer('app').startSpan('render').end()
+      return row
+    }),
+  )
+  const app = createApp(config, { logger: false, secret: SECRET, tracing: true })
+  t.after(() => app.close())
+  const token = await login(app)
+  exporter.reset()
+
+  const res = await app.inject({ url: '/api/report', headers: bearer(token) })
+  assert.equal(res.statusCode, 200)
+  const spans = exporter.getFinishedSpans()
+  const request = spans.find((span) => span.name === 'GET /api/report')
+  assert.ok(request, 'the request span')
+  assert.deepEqual(
+    spans
+      .filter((span) => span !== request)
+      .map((span) => [span.name, span.parentSpanContext?.spanId, span.spanContext().traceId]),
+    [
+      ['load user', request.spanContext().spanId, request.spanContext().traceId],
+      ['render', request.spanContext().spanId, request.spanContext().traceId],
+    ],
+  )
+})
 
 void test('dara start with OTEL_* set exports request spans over OTLP/HTTP', async (t) => {
   const collector = await receiver(t)
