@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Identity } from '../auth/identity.ts'
 import { identityStorage, USER } from '../auth/identity.ts'
 import type { Sessions } from '../auth/sessions.ts'
@@ -6,7 +6,7 @@ import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { get, post } from '../http/methods.ts'
 import { clearedCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.ts'
-import { checkCsrf } from './csrf.ts'
+import { checkCsrf, checkLoginOrigin } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
 
 export interface AuthHookOptions {
@@ -14,7 +14,8 @@ export interface AuthHookOptions {
   readonly trustedOrigins: ReadonlySet<string>
 }
 
-type Identify = (request: FastifyRequest) => Promise<Identity>
+/** Synchronous when it can be (a token seen before, a memory store): no promise per request then. */
+type Identify = (request: FastifyRequest) => Identity | Promise<Identity>
 
 /**
  * Who is calling: a Bearer header wins; without one, the session cookie. It
@@ -22,7 +23,7 @@ type Identify = (request: FastifyRequest) => Promise<Identity>
  * costs only this check.
  */
 export function createIdentify(sessions: Sessions, options: AuthHookOptions): Identify {
-  return async function identify(request) {
+  return function identify(request) {
     const header = request.headers.authorization
     if (header) return sessions.bearer(bearerToken(header))
     const handle = readCookie(request.headers.cookie, SESSION_COOKIE)
@@ -59,8 +60,28 @@ export function createAuthHook(
 ) {
   const { groups } = route
   if (!groups && !clearCookie) {
-    return async function authenticate(request: FastifyRequest): Promise<void> {
-      requestIdentity.set(request, await identify(request))
+    // A callback hook, not an async one: a synchronous answer costs no promise.
+    return function authenticate(
+      request: FastifyRequest,
+      _reply: FastifyReply,
+      done: HookHandlerDoneFunction,
+    ): void {
+      let identity: Identity | Promise<Identity>
+      try {
+        identity = identify(request)
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)))
+        return
+      }
+      if (!(identity instanceof Promise)) {
+        requestIdentity.set(request, identity)
+        done()
+        return
+      }
+      identity.then((found) => {
+        requestIdentity.set(request, found)
+        done()
+      }, done)
     }
   }
   const needed = groups?.map((g) => JSON.stringify(g)).join(' or ')
@@ -107,12 +128,18 @@ function refreshBody(body: unknown): string {
 export const CLEARS_COOKIE = new Set(['/api/auth/verify-session'])
 
 /** The routes under /api/auth that every app has. */
-export function authRoutes(sessions: Sessions): AnyApiRoute[] {
+export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApiRoute[] {
   const session = post(
     '/auth/session',
     { authenticated: false, summary: 'Log in: a token pair, and the session cookie' },
     async function createSession({ body, request, reply }) {
+      checkLoginOrigin(request, options.trustedOrigins)
       const login = await sessions.login(body, request.ip)
+      // Who and which session, never a token or handle: enough to audit logins.
+      request.log.info(
+        { user: login.session.user.identityId, sessionId: login.session.sessionId },
+        'Logged in',
+      )
       reply.header('set-cookie', sessionCookie(request, login.handle, login.maxAge))
       return { token: login.token, refreshToken: login.refreshToken, expiresIn: login.expiresIn }
     },
@@ -143,7 +170,13 @@ export function authRoutes(sessions: Sessions): AnyApiRoute[] {
     { summary: 'Log out: the session ends everywhere, its tokens and cookie too' },
     async function revokeSession({ request, reply }) {
       const identity = identityStorage.getStore()
-      if (identity) await sessions.revoke(identity.sessionId, identity.expiresAt)
+      if (identity) {
+        await sessions.revoke(identity.sessionId, identity.expiresAt)
+        request.log.info(
+          { user: identity.user.identityId, sessionId: identity.sessionId },
+          'Logged out',
+        )
+      }
       reply.header('set-cookie', clearedCookie(request))
       return { success: true }
     },
