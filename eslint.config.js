@@ -28,6 +28,23 @@ export default tseslint.config(
     },
   },
   {
+    // Components know routes and definitions, never the server that mounts them.
+    files: ['src/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/server/**', '**/config/**', '**/cli/**', '**/auth/**'] },
+      ],
+    },
+  },
+  {
+    // The UI reaches the package only through its public subpaths (dara-ts/...).
+    files: ['ui/src/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../../*', '../../../*'] }],
+    },
+  },
+  {
     // Examples prove the package's exports: they import dara-ts by name.
     files: ['examples/**'],
     rules: {

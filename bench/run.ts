@@ -15,6 +15,7 @@ import { pickTool, type Sample, type ToolName } from './load.ts'
 import { describeMachine, rssMiB } from './machine.ts'
 import { markdownReport, measuredTable, type CaseResult } from './report.ts'
 import { startServer, type RunningServer } from './servers.ts'
+import { runUploadBench } from './upload.ts'
 
 /** Fixed so that every server signs and verifies with the same key; 44 bytes. */
 const SECRET = 'dara-ts-bench-secret-not-for-production-0001'
@@ -250,3 +251,5 @@ async function main(): Promise<void> {
 }
 
 await main()
+// The 1 GiB upload (bench/upload.ts) takes a while: full runs only.
+if (!quick) await runUploadBench()

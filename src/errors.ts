@@ -179,6 +179,57 @@ export const ERRORS = {
     message:
       'Session store unavailable (%s): requests that need a session are refused until it is back; retry shortly',
   },
+  DARA_ERR_PAGE_INVALID: {
+    status: 500,
+    message: 'config.addPage(%s): %s',
+  },
+  DARA_ERR_PAGE_DUPLICATE: {
+    status: 500,
+    message:
+      'Pages %s and %s both answer at /%s. Rename one, or give it its own path: config.addPage(name, content, { path: "other" }).',
+  },
+  DARA_ERR_PAGE_NOT_FOUND: {
+    status: 404,
+    message: 'No page at path "%s"',
+  },
+  DARA_ERR_COMPONENT_NO_UI: {
+    status: 500,
+    message:
+      'Page "%s" uses component %s, which the UI cannot render: it has no React side (the UI knows %s). Build the page from those components, or register %s with config.addComponent() without placing it in a page.',
+  },
+  DARA_ERR_UI_NOT_BUILT: {
+    status: 500,
+    message:
+      'The app has pages but the UI is not built (%s is missing). Run `npm run build` in the dara-ts package.',
+  },
+  DARA_ERR_UPLOAD_NOT_MULTIPART: {
+    status: 415,
+    message: 'Send the file as multipart/form-data, in a field named "data" (got %s)',
+  },
+  DARA_ERR_UPLOAD_NO_FILE: {
+    status: 422,
+    message: 'No file: send it as multipart/form-data in a field named "data"',
+  },
+  DARA_ERR_UPLOAD_RESOLVER_UNKNOWN: {
+    status: 400,
+    message: 'Unknown resolver_id "%s": no UploadDropzone of this app has that id',
+  },
+  DARA_ERR_UPLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'The file is too large: the limit is %s',
+  },
+  DARA_ERR_UPLOAD_TYPE: {
+    status: 415,
+    message: 'Files of type %s are not accepted here; accepted: %s',
+  },
+  DARA_ERR_UPLOAD_ABORTED: {
+    status: 400,
+    message: 'The upload ended before the whole file arrived',
+  },
+  DARA_ERR_UPLOAD_CSV: {
+    status: 422,
+    message: 'The file is not valid CSV: %s',
+  },
 } as const satisfies Record<string, ErrorRow>
 
 export type DaraErrorCode = keyof typeof ERRORS

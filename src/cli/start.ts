@@ -1,6 +1,5 @@
-import { builderState } from '../config/state.ts'
 import { createApp } from '../server/create-app.ts'
-import { describeRoute } from '../server/manifest.ts'
+import { describeApp } from '../server/manifest.ts'
 import { loadEntry } from './load-entry.ts'
 import { startTelemetry } from './telemetry.ts'
 import type { ReadyMessage } from './reload.ts'
@@ -67,11 +66,10 @@ export async function start(options: StartOptions): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'))
 
   if (reloaded && process.send) {
-    const origins = builderState(config).routes
     const ready: ReadyMessage = {
       type: 'dara:ready',
       port,
-      routes: app.routePlans.map((plan) => describeRoute(plan, origins.get(plan.route))),
+      routes: describeApp(config, app),
     }
     process.send(ready)
     // The reloader went away without stopping us: do not outlive it.

@@ -14,6 +14,8 @@ import type {
 } from 'fastify'
 import type { AuthConfig } from '../auth/auth-config.ts'
 import type { SessionStore } from '../auth/session-store.ts'
+import type { ComponentClass } from '../definitions/component-instance.ts'
+import type { Page } from '../definitions/page.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 
 /** Fastify hooks by name, each as Fastify types it. */
@@ -62,6 +64,9 @@ export interface MetricsOptions {
 /** Everything a builder has been told; read by the server, never by users. */
 export interface BuilderState {
   readonly routes: Map<AnyApiRoute, RouteOrigin>
+  /** Component classes registered by addComponent or import discovery. */
+  readonly components: Set<ComponentClass>
+  readonly pages: Page[]
   readonly configurations: Map<object, object>
   readonly middlewares: Middleware[]
   readonly startup: StartupFunction[]
@@ -76,6 +81,8 @@ const states = new WeakMap<object, BuilderState>()
 export function createState(owner: object): BuilderState {
   const state: BuilderState = {
     routes: new Map(),
+    components: new Set(),
+    pages: [],
     configurations: new Map(),
     middlewares: [],
     startup: [],

@@ -1,7 +1,8 @@
 import { MemorySessionStore } from '../auth/memory-session-store.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { builderState, type RouteOrigin } from '../config/state.ts'
-import { createApp } from './create-app.ts'
+import { createApp, type DaraApp } from './create-app.ts'
+import type { AnyApiRoute } from '../http/api-route.ts'
 import type { Binding, RoutePlan } from './plan.ts'
 
 /** One mounted route, as `dara routes` prints it and a committed manifest holds it. */
@@ -53,6 +54,35 @@ export function describeRoute(plan: RoutePlan, origin: RouteOrigin | undefined):
 }
 
 /**
+ * Where each route of an app came from: a route added with addEndpoint is
+ * explicit; one that only a component needs names the first registered
+ * component that requires it; the rest (auth, metrics, pages) are the framework's.
+ */
+function originResolver(
+  config: ConfigurationBuilder,
+): (route: AnyApiRoute) => RouteOrigin | undefined {
+  const state = builderState(config)
+  return (route) => {
+    const explicit = state.routes.get(route)
+    if (explicit) return explicit
+    for (const component of state.components) {
+      if (component.requiredRoutes.includes(route)) {
+        return { kind: 'component', component: component.name }
+      }
+    }
+    return undefined
+  }
+}
+
+/** The manifest of an app built from `config`, sorted by path and method. */
+export function describeApp(config: ConfigurationBuilder, app: DaraApp): ManifestRoute[] {
+  const originOf = originResolver(config)
+  return app.routePlans
+    .map((plan) => describeRoute(plan, originOf(plan.route)))
+    .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
+}
+
+/**
  * Every route an app mounts, the framework's own included, sorted by path and
  * method. The app is planned as `createApp` plans it (so every start-time
  * error is thrown here too) but never listens.
@@ -66,7 +96,6 @@ export function describeRoute(plan: RoutePlan, origin: RouteOrigin | undefined):
  * ```
  */
 export async function routeManifest(config: ConfigurationBuilder): Promise<ManifestRoute[]> {
-  const origins = builderState(config).routes
   // A fixed secret and a store of its own: the manifest never signs a token nor
   // reaches the app's session store (a Redis of DARA_REDIS_URL, say).
   const app = createApp(config, {
@@ -75,9 +104,7 @@ export async function routeManifest(config: ConfigurationBuilder): Promise<Manif
     sessionStore: new MemorySessionStore(),
   })
   try {
-    return app.routePlans
-      .map((plan) => describeRoute(plan, origins.get(plan.route)))
-      .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
+    return describeApp(config, app)
   } finally {
     await app.close()
   }

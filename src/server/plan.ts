@@ -4,6 +4,7 @@ import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { RESERVED_CONTEXT_KEYS, type Injectable } from '../http/context.ts'
 import { isDependency, toDependency, type Dependency } from '../http/dependency.ts'
+import { isFrameworkRoute } from '../http/framework-routes.ts'
 import { mountPath } from '../http/path.ts'
 
 /** A value ready at start (a configuration), or the index of a dependency's result. */
@@ -41,7 +42,7 @@ const RESERVED_PREFIXES = ['/api/auth', '/api/core']
 export function planRoute(
   route: AnyApiRoute,
   configurations: ConfigurationResolver,
-  internal = false,
+  internal = isFrameworkRoute(route),
 ): RoutePlan {
   const where = `${route.method} ${route.url}`
   const mounted = mountPath(route.url)

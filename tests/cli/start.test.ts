@@ -270,6 +270,11 @@ const ERROR_CASES: readonly StartErrorCase[] = [
     line: 'error DARA_ERR_ROUTE_RESERVED: POST /api/auth/login lies under /api/auth/, which belongs to dara-ts. Move the endpoint to another path, for example /api/app-auth/login.',
   },
   {
+    name: 'a page component with no React side',
+    args: ['start', 'tests/fixtures/no-react-side.ts', '--port', '0'],
+    line: 'error DARA_ERR_COMPONENT_NO_UI: Page "Dashboard" uses component Chart, which the UI cannot render: it has no React side (the UI knows Button, Card, Heading, Stack, Text, UploadDropzone). Build the page from those components, or register Chart with config.addComponent() without placing it in a page.',
+  },
+  {
     name: 'an unknown command',
     args: ['serve', 'examples/seed/main.ts'],
     line: 'error DARA_ERR_CLI_USAGE: Unknown command "serve". Run `dara --help` for usage.',

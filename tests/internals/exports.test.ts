@@ -41,6 +41,17 @@ const EXPECTED: Record<string, readonly string[]> = {
     'RedisSessionStore',
     'SESSION_COOKIE',
   ],
+  './components': [
+    'Stack',
+    'Card',
+    'Heading',
+    'Text',
+    'Button',
+    'UploadDropzone',
+    'refresh',
+    'navigate',
+  ],
+  './endpoints': ['upload'],
 }
 
 void test('the exports map holds exactly the public subpaths', () => {
