@@ -28,6 +28,41 @@ export default tseslint.config(
     },
   },
   {
+    // The client runs in browsers and other services: fetch only. It may use the
+    // server's types, never its code: of src/ it loads only HttpError.
+    files: ['src/client/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/server/**',
+                '**/config/**',
+                '**/cli/**',
+                '**/auth/**',
+                '**/definitions/**',
+              ],
+              message: 'The client may not load server code.',
+            },
+            {
+              group: ['../http/*', '!../http/http-error.ts'],
+              allowTypeImports: true,
+              message:
+                'Of src/http, the client loads only http-error.ts; import types with `import type`.',
+            },
+            {
+              group: ['node:*', 'fastify', 'fastify-*', 'pino', 'jose', 'zod', 'tsx'],
+              allowTypeImports: true,
+              message: 'The client runs in browsers: fetch only, and types from server packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Components know routes and definitions, never the server that mounts them.
     files: ['src/components/**'],
     rules: {

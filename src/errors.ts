@@ -93,6 +93,16 @@ export const ERRORS = {
     status: 401,
     message: 'Token expired: get a new one from POST /api/auth/session',
   },
+  DARA_ERR_AUTH_SCOPE: {
+    status: 403,
+    message:
+      "This token is limited to the scopes %s, and %s accepts %s. Use a token with one of its scopes, or list the scope in the route's `scopes`.",
+  },
+  DARA_ERR_TOKEN_REVOKE_LOCAL: {
+    status: 500,
+    message:
+      'The app keeps its sessions in the memory of its own process (%s), so a revocation made by this command would never reach it. Revoke with the token itself: POST /api/auth/revoke-session with "Authorization: Bearer <token>"; or give the app a shared store (DARA_REDIS_URL).',
+  },
   DARA_ERR_AUTH_SECRET_WEAK: {
     status: 500,
     message:

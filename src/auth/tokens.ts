@@ -20,8 +20,16 @@ export interface TokenOptions {
 }
 
 export interface TokenService {
-  /** Signs an access token for a user's session, valid until `expiresAt` (epoch ms). */
-  sign(user: UserData, sessionId: string, expiresAt: number): Promise<string>
+  /**
+   * Signs an access token for a user's session, valid until `expiresAt` (epoch
+   * ms); with `scopes`, limited to the routes that list one of them.
+   */
+  sign(
+    user: UserData,
+    sessionId: string,
+    expiresAt: number,
+    scopes?: readonly string[],
+  ): Promise<string>
   /**
    * Checks signature, algorithm, issuer, claims and expiry against the clock.
    * A token verified before answers synchronously, from the cache.
@@ -46,12 +54,14 @@ export function createTokenService(options: TokenOptions): TokenService {
   const verified = new Map<string, Identity>()
 
   return {
-    async sign(user, sessionId, expiresAt) {
+    async sign(user, sessionId, expiresAt, scopes) {
       const claims = {
         sid: sessionId,
         name: user.identityName,
         groups: user.groups,
         ...(user.identityEmail === undefined ? {} : { email: user.identityEmail }),
+        // OAuth's spelling: one string of names separated by spaces.
+        ...(scopes === undefined ? {} : { scope: scopes.join(' ') }),
       }
       const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
@@ -91,7 +101,9 @@ export function createTokenService(options: TokenOptions): TokenService {
     }
     const { sub, sid, name, groups } = payload
     const email = payload['email']
+    const scope = payload['scope']
     if (
+      (scope !== undefined && typeof scope !== 'string') ||
       typeof sub !== 'string' ||
       typeof sid !== 'string' ||
       typeof name !== 'string' ||
@@ -115,6 +127,7 @@ export function createTokenService(options: TokenOptions): TokenService {
       user,
       sessionId: sid,
       expiresAt: payload.exp * 1000,
+      ...(scope === undefined ? {} : { scopes: Object.freeze(scope.split(' ').filter(Boolean)) }),
     })
     if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value ?? '')
     verified.set(token, identity)

@@ -3,35 +3,55 @@ import { DaraError } from '../errors.ts'
 import { hashPasswordCommand } from './hash-password.ts'
 import { report } from './report.ts'
 import { start } from './start.ts'
+import { token } from './token.ts'
 
 const USAGE = `Usage: dara <command> [options]
 
 Commands:
-  start [entry]     Start the app exported as \`config\` by entry (default: main.ts)
-  routes [entry]    Print every route the app mounts: method, path, auth, groups,
-                    origin, configurations and dependencies
-  hash-password     Print the scrypt hash of a password read from the terminal or
-                    standard input (echo -n pw | dara hash-password), for
-                    BasicAuthConfig and MultiBasicAuthConfig
+  start [entry]          Start the app exported as \`config\` by entry (default: main.ts)
+  routes [entry]         Print every route the app mounts: method, path, auth, groups,
+                         origin, configurations and dependencies
+  token create [entry]   Print a token for scripts that authenticates as --user on that app
+  token revoke [entry]   Revoke the token of --session through the app's session store
+  hash-password          Print the scrypt hash of a password read from the terminal or
+                         standard input (echo -n pw | dara hash-password), for
+                         BasicAuthConfig and MultiBasicAuthConfig
 
 Options for start:
-  --port <n>        Port to listen on (default: 8000, or PORT)
-  --host <host>     Interface to listen on (default: 127.0.0.1)
-  --reload          Restart when a file under the entry's folder changes; tokens
-                    stay valid across restarts
+  --port <n>             Port to listen on (default: 8000, or PORT)
+  --host <host>          Interface to listen on (default: 127.0.0.1)
+  --reload               Restart when a file under the entry's folder changes; logins
+                         stay valid across restarts
 
 Options for routes:
-  --json            Print the route manifest as JSON, as checkRouteManifest() compares it
+  --json                 Print the route manifest as JSON, as checkRouteManifest() compares it
 
-  -h, --help        Show this help`
+Options for token (run where the app runs, with its DARA_JWT_SECRET and store):
+  --user <name>          create: the user the token authenticates as (required)
+  --expires <duration>   create: lifetime, such as 30d, 12h or 90m (default: 30d)
+  --scope <scope>        create: limit the token to routes listing this scope (repeatable)
+  --session <id>         revoke: the session id that create printed
+
+  -h, --help             Show this help`
 
 const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
+  user: { type: 'string' },
+  expires: { type: 'string' },
+  scope: { type: 'string', multiple: true },
+  session: { type: 'string' },
   reload: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
+
+/** Which options each command takes; any other is a usage error. */
+const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  start: ['port', 'host', 'reload'],
+  routes: ['json'],
+  token: ['user', 'expires', 'scope', 'session'],
+}
 
 /** parseArgs, with its complaints (unknown option, missing value) as usage errors. */
 function parse(argv: readonly string[]) {
@@ -62,15 +82,17 @@ async function main(argv: readonly string[]): Promise<void> {
     await hashPasswordCommand()
     return
   }
-  if (command !== 'start' && command !== 'routes')
+  const allowed = COMMAND_OPTIONS[command]
+  if (allowed === undefined)
     throw new DaraError('DARA_ERR_CLI_USAGE', `Unknown command "${command}"`)
-  if (rest.length) throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${rest[0]}"`)
-  const misplaced =
-    command === 'routes' ? (['port', 'host', 'reload'] as const) : (['json'] as const)
-  for (const option of misplaced) {
-    if (values[option] !== undefined)
-      throw new DaraError('DARA_ERR_CLI_USAGE', `--${option} is not an option of "${command}"`)
+  const stray = Object.keys(values).find((key) => key !== 'help' && !allowed.includes(key))
+  if (stray !== undefined)
+    throw new DaraError('DARA_ERR_CLI_USAGE', `--${stray} is not an option of "${command}"`)
+  if (command === 'token') {
+    await token([entry, ...rest], values)
+    return
   }
+  if (rest.length) throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${rest[0]}"`)
   if (command === 'routes') {
     const { printRoutes } = await import('./routes.ts')
     await printRoutes({ entry: entry ?? 'main.ts', json: values.json ?? false })
@@ -93,6 +115,7 @@ async function main(argv: readonly string[]): Promise<void> {
     await start(options)
   }
 }
+
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   report(error)

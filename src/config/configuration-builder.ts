@@ -13,6 +13,7 @@ import {
   createState,
   type BuilderState,
   type MetricsOptions,
+  type DocsOptions,
   type Middleware,
   type StartupFunction,
 } from './state.ts'
@@ -207,6 +208,26 @@ export class ConfigurationBuilder {
       throw new TypeError('config.enableMetrics({ token }): the token needs at least 16 bytes')
     }
     this.#state.metrics = options
+  }
+
+  /**
+   * Sets how the app describes its endpoints: the OpenAPI document at
+   * `GET /api/openapi.json` and the interactive docs page at `/api/docs`. Both
+   * are on unless `NODE_ENV` is `production`; `docs(false)` turns them off,
+   * `docs(true)` on; an object also sets `authenticated` and the document's
+   * title, version and description. A later call replaces what it sets.
+   *
+   * @example
+   * ```ts
+   * config.docs({ enabled: true, authenticated: true, title: 'Shop API', version: '1.4.0' })
+   * ```
+   */
+  docs(options: boolean | DocsOptions): void {
+    if (typeof options === 'boolean') options = { enabled: options }
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('config.docs(options): pass true, false or an object of options')
+    }
+    this.#state.docs = { ...this.#state.docs, ...options }
   }
 
   /**

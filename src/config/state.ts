@@ -48,6 +48,20 @@ export const MIDDLEWARE_HOOKS: readonly string[] = [
   'onRequestAbort',
 ]
 
+/** How the app serves its OpenAPI document and docs page; set with `config.docs()`. */
+export interface DocsOptions {
+  /** Serve `/api/openapi.json` and `/api/docs`; default: unless `NODE_ENV` is `production`. */
+  readonly enabled?: boolean
+  /** Require a session token for both, as for any authenticated endpoint; default `false`. */
+  readonly authenticated?: boolean
+  /** The document's `info.title`; default `dara-ts app`. */
+  readonly title?: string
+  /** The document's `info.version` (your API's version); default `0.0.0`. */
+  readonly version?: string
+  /** The document's `info.description` (Markdown). */
+  readonly description?: string
+}
+
 /** What may run at start: its returned function, if any, runs at shutdown. */
 export type StartupFunction = () => unknown
 
@@ -73,6 +87,7 @@ export interface BuilderState {
   readonly warnings: string[]
   auth: AuthConfig | undefined
   metrics: MetricsOptions | undefined
+  docs: DocsOptions
   sessionStore: SessionStore | undefined
 }
 
@@ -89,6 +104,7 @@ export function createState(owner: object): BuilderState {
     warnings: [],
     auth: undefined,
     metrics: undefined,
+    docs: {},
     sessionStore: undefined,
   }
   states.set(owner, state)

@@ -9,6 +9,7 @@ import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { setUpAuth, type AppSessions } from './auth-setup.ts'
+import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { addMetrics } from './metrics.ts'
 import { registerMiddleware } from './middleware.ts'
@@ -182,7 +183,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   const identify = createIdentify(auth.sessions, authOptions)
   const mount = (instance: FastifyInstance, plan: RoutePlan): void => {
-    const { groups } = plan.route.options
+    const { groups, scopes } = plan.route.options
     instance.route({
       method: plan.route.method,
       url: plan.path,
@@ -190,7 +191,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         ? {
             onRequest: createAuthHook(
               identify,
-              { path: plan.path, groups },
+              { path: plan.path, groups, scopes },
               CLEARS_COOKIE.has(plan.path),
             ),
           }
@@ -201,6 +202,9 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   void app.register(
     fp((instance, _options, done) => {
       for (const plan of plans) if (plan.route !== upload) mount(instance, plan)
+      if (docsEnabled(state.docs)) {
+        registerDocs(instance, plans, state.docs, (path) => createAuthHook(identify, { path }))
+      }
       done()
     }),
   )

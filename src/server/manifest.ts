@@ -2,6 +2,7 @@ import { MemorySessionStore } from '../auth/memory-session-store.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { builderState, type RouteOrigin } from '../config/state.ts'
 import { createApp, type DaraApp } from './create-app.ts'
+import { docsEnabled } from './docs.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import type { Binding, RoutePlan } from './plan.ts'
 
@@ -74,12 +75,30 @@ function originResolver(
   }
 }
 
+/** The OpenAPI document and docs page, mounted beside the planned routes when docs are on. */
+function docsRoutes(config: ConfigurationBuilder): ManifestRoute[] {
+  const { docs } = builderState(config)
+  if (!docsEnabled(docs)) return []
+  return ['/api/openapi.json', '/api/docs', '/api/docs/init.js', '/api/docs/:asset'].map(
+    (path) => ({
+      method: 'GET',
+      path,
+      authenticated: docs.authenticated === true,
+      groups: [],
+      configurations: [],
+      dependencies: [],
+      origin: 'framework',
+    }),
+  )
+}
+
 /** The manifest of an app built from `config`, sorted by path and method. */
 export function describeApp(config: ConfigurationBuilder, app: DaraApp): ManifestRoute[] {
   const originOf = originResolver(config)
-  return app.routePlans
-    .map((plan) => describeRoute(plan, originOf(plan.route)))
-    .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
+  return [
+    ...app.routePlans.map((plan) => describeRoute(plan, originOf(plan.route))),
+    ...docsRoutes(config),
+  ].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
 }
 
 /**

@@ -181,6 +181,10 @@ void test(
       app.output.stdout,
       /^dara-ts app examples\/seed\/main\.ts listening on http:\/\/127\.0\.0\.1:\d+$/m,
     )
+    assert.match(
+      app.output.stdout,
+      /^API docs: http:\/\/127\.0\.0\.1:\d+\/api\/docs \(OpenAPI: \/api\/openapi\.json\)$/m,
+    )
     assert.deepEqual(routeTable(app.output.stdout), [
       ...AUTH_ROUTES,
       ['GET', '/api/custom/', 'authenticated'],

@@ -41,6 +41,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     'RedisSessionStore',
     'SESSION_COOKIE',
   ],
+  './client': ['createClient', 'ResponseError', 'HttpError'],
   './components': [
     'Stack',
     'Card',
