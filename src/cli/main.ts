@@ -116,7 +116,6 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-
 main(process.argv.slice(2)).catch((error: unknown) => {
   report(error)
   process.exitCode = 1
