@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { format, resolveConfig } from 'prettier'
+import { OBSERVABILITY_CASES } from './cases-observability.ts'
 import { pickTool, type Sample, type ToolName } from './load.ts'
 import { describeMachine, rssMiB } from './machine.ts'
 import { markdownReport, measuredTable, type CaseResult } from './report.ts'
@@ -63,6 +64,7 @@ export const CASES: readonly BenchCase[] = [
     authenticated: true,
     baseline: AUTH_BASELINE,
   },
+  ...OBSERVABILITY_CASES,
 ]
 
 const { values: flags } = parseArgs({

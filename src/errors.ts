@@ -108,6 +108,25 @@ export const ERRORS = {
     message:
       "DARA_JWT_SECRET is %s bytes long; it needs at least 32. Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
   },
+  DARA_ERR_MANIFEST_MISSING: {
+    status: 500,
+    message:
+      'No route manifest at %s. Write it with DARA_ACCEPT_ROUTES=1, or `dara routes <entry> --json > %s`, review it and commit it.',
+  },
+  DARA_ERR_MANIFEST_INVALID: {
+    status: 500,
+    message: 'The route manifest %s is not a list of routes as `dara routes --json` writes it: %s',
+  },
+  DARA_ERR_MANIFEST_CHANGED: {
+    status: 500,
+    message:
+      "The app's routes differ from the manifest %s:%s\nIf these changes are meant, accept them: rerun with DARA_ACCEPT_ROUTES=1 (rewrites %s) and commit the file.",
+  },
+  DARA_ERR_METRICS_TOKEN: {
+    status: 401,
+    message:
+      'Metrics need the metrics token: send "Authorization: Bearer <token>" with the token set by DARA_METRICS_TOKEN or config.enableMetrics({ token })',
+  },
   DARA_ERR_AUTH_SECRET_MISSING: {
     status: 500,
     message:

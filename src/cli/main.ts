@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { DaraError } from '../errors.ts'
 import { hashPasswordCommand } from './hash-password.ts'
+import { report } from './report.ts'
 import { start } from './start.ts'
 import { token } from './token.ts'
 
@@ -8,6 +9,8 @@ const USAGE = `Usage: dara <command> [options]
 
 Commands:
   start [entry]          Start the app exported as \`config\` by entry (default: main.ts)
+  routes [entry]         Print every route the app mounts: method, path, auth, groups,
+                         origin, configurations and dependencies
   token create [entry]   Print a token for scripts that authenticates as --user on that app
   token revoke [entry]   Revoke the token of --session through the app's session store
   hash-password          Print the scrypt hash of a password read from the terminal or
@@ -17,6 +20,11 @@ Commands:
 Options for start:
   --port <n>             Port to listen on (default: 8000, or PORT)
   --host <host>          Interface to listen on (default: 127.0.0.1)
+  --reload               Restart when a file under the entry's folder changes; logins
+                         stay valid across restarts
+
+Options for routes:
+  --json                 Print the route manifest as JSON, as checkRouteManifest() compares it
 
 Options for token (run where the app runs, with its DARA_JWT_SECRET and store):
   --user <name>          create: the user the token authenticates as (required)
@@ -39,12 +47,15 @@ const OPTIONS = {
   expires: { type: 'string' },
   scope: { type: 'string', multiple: true },
   session: { type: 'string' },
+  reload: { type: 'boolean' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
 /** Which options each command takes; any other is a usage error. */
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  start: ['port', 'host'],
+  start: ['port', 'host', 'reload'],
+  routes: ['json'],
   token: ['user', 'expires', 'scope', 'session'],
 }
 
@@ -88,6 +99,11 @@ async function main(argv: readonly string[]): Promise<void> {
     return
   }
   if (rest.length) throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${rest[0]}"`)
+  if (command === 'routes') {
+    const { printRoutes } = await import('./routes.ts')
+    await printRoutes({ entry: entry ?? 'main.ts', json: values.json ?? false })
+    return
+  }
   const given = values.port ?? process.env['PORT'] ?? '8000'
   const port = /^\d+$/.test(given) ? Number(given) : NaN
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -96,24 +112,14 @@ async function main(argv: readonly string[]): Promise<void> {
       `--port must be a whole number from 0 to 65535, got "${given}"`,
     )
   }
-  await start({ entry: entry ?? 'main.ts', port, host: values.host ?? '127.0.0.1' })
-}
-
-/** One readable line, and for the app's own errors the place they were thrown. */
-function report(error: unknown): void {
-  if (error instanceof DaraError) {
-    console.error(`error ${error.message}`)
-    return
+  const options = { entry: entry ?? 'main.ts', port, host: values.host ?? '127.0.0.1' }
+  if (values.reload) {
+    // The reloader itself runs no app: it needs neither Fastify nor the app's modules.
+    const { startWithReload } = await import('./reload.ts')
+    await startWithReload(options)
+  } else {
+    await start(options)
   }
-  const message = error instanceof Error ? error.message : String(error)
-  console.error(`error: ${message}`)
-  const frame =
-    error instanceof Error
-      ? error.stack
-          ?.split('\n')
-          .find((line) => /^\s+at /.test(line) && !/node_modules|node:/.test(line))
-      : undefined
-  if (frame) console.error(frame)
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,6 +1,9 @@
 import { createApp, type AppOptions } from '../server/create-app.ts'
 import { parseWhole } from '../server/limits.ts'
+import { describeApp } from '../server/manifest.ts'
 import { loadEntry } from './load-entry.ts'
+import { startTelemetry } from './telemetry.ts'
+import type { ReadyMessage } from './reload.ts'
 
 /**
  * How every command of the CLI builds an app, so that `dara token` reaches the
@@ -27,7 +30,12 @@ export async function start(options: StartOptions): Promise<void> {
   const graceEnv = process.env['DARA_GRACE_MS']
   const graceMs =
     options.graceMs ?? (graceEnv ? parseWhole('DARA_GRACE_MS', graceEnv, 1) : DEFAULT_GRACE_MS)
+  // Under `dara start --reload` the reloader's IPC channel must not keep a
+  // server that failed to start alive.
+  const reloaded = process.env['DARA_RELOAD_CHILD'] === '1'
+  process.channel?.unref()
   const config = await loadEntry(options.entry)
+  const stopTelemetry = await startTelemetry()
   const app = createApp(config, cliAppOptions())
   try {
     await app.listen({ port: options.port, host: options.host })
@@ -67,17 +75,33 @@ export async function start(options: StartOptions): Promise<void> {
         process.exit(1)
       })
     }, graceMs).unref()
-    app.close().then(
-      () => {
-        clearTimeout(deadline)
-        process.exit(0)
-      },
-      (err: unknown) => {
-        app.log.error({ err }, 'Close failed')
-        process.exit(1)
-      },
-    )
+    app
+      .close()
+      .then(() => stopTelemetry?.())
+      .then(
+        () => {
+          clearTimeout(deadline)
+          process.exit(0)
+        },
+        (err: unknown) => {
+          app.log.error({ err }, 'Close failed')
+          process.exit(1)
+        },
+      )
   }
-  process.on('SIGINT', () => stop('SIGINT'))
+  // Under the reloader, Ctrl+C reaches every process of the terminal: the
+  // reloader stops this one with SIGTERM, once, so it can finish its requests.
+  if (!reloaded) process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+
+  if (reloaded && process.send) {
+    const ready: ReadyMessage = {
+      type: 'dara:ready',
+      port,
+      routes: describeApp(config, app),
+    }
+    process.send(ready)
+    // The reloader went away without stopping us: do not outlive it.
+    process.on('disconnect', () => stop('disconnect'))
+  }
 }

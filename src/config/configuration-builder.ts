@@ -12,6 +12,7 @@ import { ApiRoute, type AnyApiRoute } from '../http/api-route.ts'
 import {
   createState,
   type BuilderState,
+  type MetricsOptions,
   type DocsOptions,
   type Middleware,
   type StartupFunction,
@@ -189,6 +190,24 @@ export class ConfigurationBuilder {
   addMiddleware<M extends Middleware>(middleware: M): M {
     this.#state.middlewares.push(middleware)
     return middleware
+  }
+
+  /**
+   * Serves Prometheus metrics at `GET /api/core/metrics`: requests by method,
+   * route and status, their duration, and refused credentials by reason. The
+   * route needs `Authorization: Bearer <token>` with `token` (default
+   * `DARA_METRICS_TOKEN`); with neither, it needs a session like any endpoint.
+   *
+   * @example
+   * ```ts
+   * config.enableMetrics({ token: process.env.METRICS_TOKEN })
+   * ```
+   */
+  enableMetrics(options: MetricsOptions = {}): void {
+    if (options.token !== undefined && Buffer.byteLength(options.token) < 16) {
+      throw new TypeError('config.enableMetrics({ token }): the token needs at least 16 bytes')
+    }
+    this.#state.metrics = options
   }
 
   /**

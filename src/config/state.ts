@@ -69,6 +69,12 @@ export type StartupFunction = () => unknown
 export type RouteOrigin =
   { readonly kind: 'explicit' } | { readonly kind: 'component'; readonly component: string }
 
+/** How `config.enableMetrics()` was called. */
+export interface MetricsOptions {
+  /** The bearer secret a scraper sends; default `DARA_METRICS_TOKEN`, else a session is required. */
+  readonly token?: string
+}
+
 /** Everything a builder has been told; read by the server, never by users. */
 export interface BuilderState {
   readonly routes: Map<AnyApiRoute, RouteOrigin>
@@ -80,6 +86,7 @@ export interface BuilderState {
   readonly startup: StartupFunction[]
   readonly warnings: string[]
   auth: AuthConfig | undefined
+  metrics: MetricsOptions | undefined
   docs: DocsOptions
   sessionStore: SessionStore | undefined
 }
@@ -96,6 +103,7 @@ export function createState(owner: object): BuilderState {
     startup: [],
     warnings: [],
     auth: undefined,
+    metrics: undefined,
     docs: {},
     sessionStore: undefined,
   }

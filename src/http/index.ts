@@ -19,3 +19,5 @@ export type {
 } from './context.ts'
 export type { PathParams } from './path.ts'
 export { HttpError } from './http-error.ts'
+export { sse, SseStream } from './sse.ts'
+export type { SseEvent, SseOptions } from './sse.ts'

@@ -1,3 +1,4 @@
+import type { TracerProvider } from '@opentelemetry/api'
 import multipart from '@fastify/multipart'
 import Fastify, {
   LogController,
@@ -18,6 +19,7 @@ import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { guardJsonDepth } from './json-body.ts'
 import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
+import { addMetrics } from './metrics.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
 import { UPLOAD_REGISTRY } from '../components/upload-registry.ts'
@@ -34,6 +36,7 @@ import {
   type CorsOptions,
   type SecurityHeaderOptions,
 } from './security.ts'
+import { addTracing, tracingFromEnv } from './tracing.ts'
 import { DEFAULT_UI_DIR, loadUi, mountUi } from './ui.ts'
 
 /** How the server is run, as opposed to what the app is. */
@@ -46,6 +49,11 @@ export interface AppOptions {
    * in `secretFile`.
    */
   readonly secret?: string
+  /**
+   * A span per request: `true` with the global OpenTelemetry tracer provider, or
+   * the provider to use; default `true` when OTEL_* variables name an exporter.
+   */
+  readonly tracing?: boolean | TracerProvider
   /** Where the built UI is (default: the package's `dist/ui`); read only when the app has pages. */
   readonly uiDir?: string
   /** Where development keeps its generated secret (default `.dara/secret`). */
@@ -136,7 +144,6 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     ),
     ...[...routes].map((route) => planRoute(route, configurations)),
   ]
-  checkDuplicates(plans)
 
   const logger: FastifyBaseLogger =
     options.logger === false
@@ -181,6 +188,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   securityHooks(app, headers, () => closing)
   registerCors(app, options.cors ?? corsFromEnv())
   guardJsonDepth(app, limits.maxJsonDepth)
+  // Observability first, so its hooks see every request, the refused ones too.
+  if (state.metrics) plans.unshift(planRoute(addMetrics(app, state.metrics), configurations, true))
+  const tracing = options.tracing ?? tracingFromEnv()
+  if (tracing !== false) addTracing(app, tracing === true ? undefined : tracing)
+  checkDuplicates(plans)
+
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
   app.addHook('onResponse', async (request, reply) => {

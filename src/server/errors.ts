@@ -9,6 +9,7 @@ const WWW_AUTHENTICATE: Partial<Record<DaraError['code'], string>> = {
   DARA_ERR_AUTH_MALFORMED: 'Bearer realm="dara", error="invalid_token"',
   DARA_ERR_AUTH_INVALID: 'Bearer realm="dara", error="invalid_token"',
   DARA_ERR_AUTH_EXPIRED: 'Bearer realm="dara", error="invalid_token"',
+  DARA_ERR_METRICS_TOKEN: 'Bearer realm="dara-metrics"',
   DARA_ERR_AUTH_REVOKED: 'Bearer realm="dara", error="invalid_token"',
 }
 

@@ -5,6 +5,7 @@ import { DaraError } from '../errors.ts'
 import type { RouteOptions } from '../http/api-route.ts'
 import { HttpError } from '../http/http-error.ts'
 import type { Binding, RoutePlan } from './plan.ts'
+import { streamBody } from './streaming.ts'
 
 /** Where a field error was found, in OpenAPI's words. */
 type Location = 'path' | 'query' | 'body' | 'header'
@@ -225,13 +226,17 @@ function isPassThrough(value: object): boolean {
 
 /**
  * A value goes out as JSON (a string too, as in Dara); bytes, streams and web
- * Responses go out as they are; a string goes out as it is when the handler set
- * a content type itself.
+ * Responses go out as they are; async iterables and `sse()` stream (see
+ * streaming.ts); a string goes out as it is when the handler set a content
+ * type itself.
  */
 function send(reply: FastifyReply, result: unknown): unknown {
   if (reply.sent || result === reply) return reply
-  if (typeof result === 'object' && result !== null && isPassThrough(result))
-    return reply.send(result)
+  if (typeof result === 'object' && result !== null) {
+    const stream = streamBody(reply, result)
+    if (stream) return reply.send(stream)
+    if (isPassThrough(result)) return reply.send(result)
+  }
   if (typeof result === 'string' && reply.hasHeader('content-type')) return reply.send(result)
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(result ?? null))
 }

@@ -14,8 +14,20 @@ const manifest = JSON.parse(
 
 const EXPECTED: Record<string, readonly string[]> = {
   '.': ['ConfigurationBuilder', 'createApp', 'DaraError'],
-  './http': ['get', 'post', 'put', 'patch', 'del', 'delete', 'ApiRoute', 'HttpError', 'dependency'],
+  './http': [
+    'get',
+    'post',
+    'put',
+    'patch',
+    'del',
+    'delete',
+    'ApiRoute',
+    'HttpError',
+    'dependency',
+    'sse',
+  ],
   './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
+  './testing': ['testApp', 'mintToken', 'checkRouteManifest', 'routeManifest'],
   './auth': [
     'USER',
     'SESSION',

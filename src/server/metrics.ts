@@ -1,0 +1,88 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { createRequire } from 'node:module'
+import type * as PromClientModule from 'prom-client'
+import type { MetricsOptions } from '../config/state.ts'
+import { DaraError } from '../errors.ts'
+import type { AnyApiRoute } from '../http/api-route.ts'
+import { dependency } from '../http/dependency.ts'
+import { get } from '../http/methods.ts'
+import { RequestStats } from './request-stats.ts'
+
+// Loaded on the first app that enables metrics: prom-client takes about as long
+// to load as Fastify, a cost every `dara start` would pay otherwise.
+const require = createRequire(import.meta.url)
+type PromClient = typeof PromClientModule
+let promClient: PromClient | undefined
+// require() is typed `any`: the module's own types, imported above, say what it is.
+const loadPromClient = (): PromClient => (promClient ??= require('prom-client') as PromClient)
+
+/** The label of requests that matched no route, so unknown paths cannot grow the label set. */
+const UNMATCHED = 'unmatched'
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * Collects this app's metrics in a registry of its own (two apps in one process
+ * never mix their counts): requests by method, route and status with their
+ * duration, and refused credentials by reason. Returns the scrape route.
+ */
+export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyApiRoute {
+  const { Counter, Registry, collectDefaultMetrics } = loadPromClient()
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const stats = new RequestStats()
+  const authFailures = new Counter({
+    name: 'dara_auth_failures_total',
+    help: 'Requests refused for their credentials, by reason (the error code)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  })
+
+  app.addHook('onResponse', (request, reply, done) => {
+    stats.observe(
+      request.method,
+      request.routeOptions.url ?? UNMATCHED,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    )
+    done()
+  })
+  app.addHook('onError', (_request, _reply, error, done) => {
+    if (error instanceof DaraError && error.status === 401) authFailures.inc({ reason: error.code })
+    done()
+  })
+  app.addHook('onClose', (_instance, done) => {
+    registry.clear()
+    done()
+  })
+
+  const token = options.token ?? process.env['DARA_METRICS_TOKEN']
+  const scrape = async ({ reply }: { reply: { type(value: string): unknown } }) => {
+    reply.type(registry.contentType)
+    return `${stats.text()}${await registry.metrics()}`
+  }
+  if (token === undefined)
+    return get('/core/metrics', function metrics(ctx) {
+      return scrape(ctx)
+    })
+  // A scraper holds a static bearer secret, not a session: the route checks that secret itself.
+  const metricsToken = dependency(function metricsToken({ headers }) {
+    const header = headers.authorization ?? ''
+    const given = /^bearer\s+(.+)$/i.exec(header)?.[1]?.trim()
+    if (given === undefined || !sameSecret(given, token)) {
+      throw new DaraError('DARA_ERR_METRICS_TOKEN')
+    }
+  })
+  return get(
+    '/core/metrics',
+    { authenticated: false, dependencies: [metricsToken] },
+    function metrics(ctx) {
+      return scrape(ctx)
+    },
+  )
+}

@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module'
+import type * as OpenTelemetry from '@opentelemetry/api'
+import type { Span, TextMapGetter, TracerProvider } from '@opentelemetry/api'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { requestIdentity } from './pipeline.ts'
+
+// Loaded by the first app that traces, so apps that do not never pay for it.
+// The API keeps its state (the SDK's provider, propagators) in one global that
+// every copy of the package shares, so this copy sees what the SDK registered.
+const require = createRequire(import.meta.url)
+// require() is typed `any`: the module's own types, imported above, say what it is.
+const loadApi = (): typeof OpenTelemetry => require('@opentelemetry/api') as typeof OpenTelemetry
+
+/**
+ * Whether the OTEL_* environment asks for traces: an exporter is named, or an
+ * OTLP endpoint is given, and traces are not turned off.
+ */
+export function tracingFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['OTEL_SDK_DISABLED'] === 'true') return false
+  const exporter = env['OTEL_TRACES_EXPORTER']
+  if (exporter !== undefined) return exporter !== 'none'
+  return (
+    env['OTEL_EXPORTER_OTLP_ENDPOINT'] !== undefined ||
+    env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] !== undefined
+  )
+}
+
+const headerGetter: TextMapGetter<FastifyRequest['headers']> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => headers[key],
+}
+
+/**
+ * A server span per request, named `METHOD /route/pattern`, continuing the
+ * caller's trace (W3C `traceparent`), with the route, the status and, on an
+ * authenticated route, the user id (`enduser.id`). It ends with the response,
+ * so a streamed response is timed to its last byte.
+ */
+export function addTracing(app: FastifyInstance, provider?: TracerProvider): void {
+  const { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } = loadApi()
+  const tracer = (provider ?? trace.getTracerProvider()).getTracer('dara-ts')
+  const spans = new WeakMap<FastifyRequest, Span>()
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    const route = request.routeOptions.url
+    // Most requests carry no trace context: skip the propagators' parsing for them.
+    const parent =
+      request.headers['traceparent'] === undefined
+        ? ROOT_CONTEXT
+        : propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
+    const span = tracer.startSpan(
+      route === undefined ? request.method : `${request.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.url.split('?')[0] ?? request.url,
+          ...(route === undefined ? {} : { 'http.route': route }),
+        },
+      },
+      parent,
+    )
+    spans.set(request, span)
+    // The rest of the request (auth, dependencies, handler) starts from here, so
+    // spans the app makes while serving it are children of this one, where the
+    // SDK's context manager tracks async context (the Node SDK's does).
+    context.with(trace.setSpan(parent, span), done)
+  })
+
+  const end = (request: FastifyRequest, status: number | undefined): void => {
+    const span = spans.get(request)
+    if (span === undefined) return
+    spans.delete(request)
+    if (!span.isRecording()) {
+      // Sampled out: nothing is kept, so nothing needs setting.
+      span.end()
+      return
+    }
+    const user = requestIdentity.get(request)?.user.identityId
+    if (user !== undefined) span.setAttribute('enduser.id', user)
+    if (status === undefined) {
+      span.setAttribute('dara.aborted', true)
+    } else {
+      span.setAttribute('http.response.status_code', status)
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+    }
+    span.end()
+  }
+  app.addHook('onResponse', (request, reply, done) => {
+    end(request, reply.statusCode)
+    done()
+  })
+  app.addHook('onRequestAbort', (request, done) => {
+    end(request, undefined)
+    done()
+  })
+}
