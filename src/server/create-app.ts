@@ -75,7 +75,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request for a log line.
+  app.addHook('onResponse', function logRequest(request, reply, done) {
     request.log.info(
       {
         method: request.method,
@@ -85,6 +86,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       },
       'request',
     )
+    done()
   })
 
   const stops: (() => unknown)[] = []
