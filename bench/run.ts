@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util'
 import { format, resolveConfig } from 'prettier'
 import { CASES, SERVERS, type BenchCase, type ServerName } from './cases.ts'
 import { COLD_START_COMMAND, coldStart } from './cold-start.ts'
-import { call } from './http.ts'
+import { checkCase, daraToken } from './check.ts'
 import { pickTool, type LoadRequest, type Sample, type ToolName } from './load.ts'
 import { cpuSeconds, describeMachine, rssMiB } from './machine.ts'
 import { measureMemory, type MemoryResult } from './memory.ts'
@@ -89,41 +89,6 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
 }
 
-/** A session token from the dara-ts server, as a client would get one. */
-async function daraToken(server: RunningServer): Promise<string> {
-  const answer = await call(server.port, '/api/auth/session', { method: 'POST', body: '{}' })
-  if (answer.status !== 200)
-    fail(`POST /api/auth/session answered ${answer.status}: ${answer.body}`)
-  const body = JSON.parse(answer.body) as { token?: unknown }
-  if (typeof body.token !== 'string') fail(`POST /api/auth/session gave no token: ${answer.body}`)
-  return body.token
-}
-
-/** Before any load: the case answers 200 with the expected body, and refuses a caller without its token. */
-async function checkCase(benchCase: BenchCase, port: number, request: LoadRequest): Promise<void> {
-  const answer = await call(port, benchCase.path, {
-    method: benchCase.method,
-    ...(request.body === undefined ? {} : { body: request.body }),
-    headers: request.authorization === undefined ? {} : { authorization: request.authorization },
-  })
-  if (
-    answer.status !== 200 ||
-    answer.body !== benchCase.expected ||
-    !answer.type?.startsWith('application/json')
-  ) {
-    fail(
-      `${benchCase.label}: ${benchCase.method} ${benchCase.path} answered ${answer.status} ` +
-        `${answer.type} ${answer.body}; expected 200 application/json ${benchCase.expected}`,
-    )
-  }
-  if (benchCase.credential !== undefined) {
-    const anonymous = await call(port, benchCase.path)
-    if (anonymous.status !== 401) {
-      fail(`${benchCase.label}: GET ${benchCase.path} without a token answered ${anonymous.status}`)
-    }
-  }
-}
-
 async function main(): Promise<void> {
   const tool = pickTool(forcedTool)
   const machine = describeMachine()
@@ -156,7 +121,8 @@ async function main(): Promise<void> {
 
     const minted = `Bearer ${await mintToken(SECRET)}`
     const daraServer = servers.get('dara-auth')
-    const issued = daraServer === undefined ? undefined : `Bearer ${await daraToken(daraServer)}`
+    const issued =
+      daraServer === undefined ? undefined : `Bearer ${await daraToken(daraServer.port)}`
     const requestOf = (benchCase: BenchCase): LoadRequest => {
       const authorization =
         benchCase.credential === 'minted'
@@ -172,7 +138,12 @@ async function main(): Promise<void> {
       }
     }
     for (const benchCase of cases) {
-      await checkCase(benchCase, server(benchCase.server).port, requestOf(benchCase))
+      const problem = await checkCase(
+        benchCase,
+        server(benchCase.server).port,
+        requestOf(benchCase),
+      )
+      if (problem !== undefined) fail(problem)
     }
     log('bench: every case answers 200 with its expected body, and 401 without its token')
 
@@ -231,7 +202,7 @@ async function main(): Promise<void> {
     if (only === undefined && !profile) {
       const fresh = await startServer(SERVERS['dara-auth'], { BENCH_JWT_SECRET: SECRET })
       servers.set('dara-auth', fresh)
-      const authorization = `Bearer ${await daraToken(fresh)}`
+      const authorization = `Bearer ${await daraToken(fresh.port)}`
       memory = await measureMemory(
         tool,
         fresh,
