@@ -7,6 +7,7 @@ import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { createAuthHook, authRoutes } from './auth.ts'
 import { handleError, handleNotFound } from './errors.ts'
+import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
 import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } from './plan.ts'
@@ -63,6 +64,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         )
   const app = Fastify({
     loggerInstance: logger,
+    schemaController: { compilersFactory: { buildSerializer } },
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   })
