@@ -77,9 +77,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
-  // A callback hook, not an async one: no promise per request for a log line.
+  // One line per request, at info; in production at debug, so that the default
+  // level leaves it out: the line costs about a quarter of a small request's time.
+  // A callback hook, not an async one: no promise per request.
+  const requestLevel = process.env['NODE_ENV'] === 'production' ? 'debug' : 'info'
   app.addHook('onResponse', function logRequest(request, reply, done) {
-    request.log.info(
+    request.log[requestLevel](
       {
         method: request.method,
         url: request.url,
