@@ -5,7 +5,7 @@
  */
 
 interface ErrorRow {
-  /** HTTP status when the error reaches a client; start-time errors use 500. */
+  /** HTTP status when the error reaches a client; start-time errors use 500 (503 is a request error). */
   readonly status: number
   /** Message template: `%s` placeholders are filled in order. */
   readonly message: string
@@ -98,6 +98,68 @@ export const ERRORS = {
     message:
       "DARA_JWT_SECRET is %s bytes long; it needs at least 32. Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
   },
+  DARA_ERR_AUTH_SECRET_MISSING: {
+    status: 500,
+    message:
+      'DARA_JWT_SECRET is not set and NODE_ENV is "production": every process of the app must sign with one secret you choose. Set DARA_JWT_SECRET to 32 or more random bytes, e.g. from: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"',
+  },
+  DARA_ERR_AUTH_CONFIG_INVALID: {
+    status: 500,
+    message: 'Invalid %s: %s',
+  },
+  DARA_ERR_AUTH_REVOKED: {
+    status: 401,
+    message: 'Session revoked: it was logged out; log in again with POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_SESSION_UNKNOWN: {
+    status: 401,
+    message:
+      'Unknown session: the session cookie matches no session of this app; log in again with POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_SESSION_EXPIRED: {
+    status: 401,
+    message: 'Session expired: log in again with POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_LOGIN_MISSING: {
+    status: 401,
+    message: 'Missing credentials: send the JSON body { "username": "...", "password": "..." }',
+  },
+  DARA_ERR_AUTH_LOGIN_FAILED: {
+    status: 401,
+    message: 'Wrong username or password',
+  },
+  DARA_ERR_AUTH_BODY: {
+    status: 400,
+    message: 'Malformed body for %s: %s',
+  },
+  DARA_ERR_AUTH_REFRESH_INVALID: {
+    status: 401,
+    message:
+      'Invalid refresh token: it is not one this app issued; log in again with POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_REFRESH_REUSED: {
+    status: 401,
+    message:
+      'Refresh token already used: someone else may hold it, so its session is now revoked; log in again with POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_RATE_LIMITED: {
+    status: 429,
+    message: 'Too many failed logins for this %s: try again in %s seconds',
+  },
+  DARA_ERR_AUTH_CSRF: {
+    status: 403,
+    message:
+      'Cross-site request refused: %s. A request that changes state and is authenticated by the session cookie alone must come from this site; programs send "Authorization: Bearer <token>" instead',
+  },
+  DARA_ERR_AUTH_FORBIDDEN: {
+    status: 403,
+    message: 'Forbidden: %s is for members of %s',
+  },
+  DARA_ERR_AUTH_STORE_DOWN: {
+    status: 503,
+    message:
+      'Session store unavailable (%s): requests that need a session are refused until it is back; retry shortly',
+  },
 } as const satisfies Record<string, ErrorRow>
 
 export type DaraErrorCode = keyof typeof ERRORS
@@ -115,12 +177,20 @@ export class DaraError extends Error {
   override readonly name = 'DaraError'
   readonly code: DaraErrorCode
   readonly status: number
+  /** Headers the response carries with this error (`Retry-After` on 429, say). */
+  headers: Readonly<Record<string, string>> = {}
 
   constructor(code: DaraErrorCode, ...args: readonly unknown[]) {
     const row: ErrorRow = ERRORS[code]
     super(`${code}: ${format(row.message, args)}`)
     this.code = code
     this.status = row.status
+  }
+
+  /** The same error, answered with these headers too. */
+  withHeaders(headers: Readonly<Record<string, string>>): this {
+    this.headers = { ...this.headers, ...headers }
+    return this
   }
 
   /** The message without its code prefix, as sent to clients. */

@@ -11,6 +11,8 @@ export interface UserData {
 export interface Identity {
   readonly user: UserData
   readonly sessionId: string
+  /** When the credential that proved it ends (epoch milliseconds). */
+  readonly expiresAt: number
 }
 
 /** Holds the caller of the request being served, across every await below it. */

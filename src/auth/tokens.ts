@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { errors, jwtVerify, SignJWT } from 'jose'
 import { DaraError } from '../errors.ts'
 import type { Identity, UserData } from './identity.ts'
@@ -10,15 +10,19 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/
 /** Verified tokens kept per app; the oldest is dropped past this. */
 const CACHE_SIZE = 10_000
 
+/** Milliseconds since the epoch; tests pass their own to move time. */
+export type Clock = () => number
+
 export interface TokenOptions {
   /** The HMAC secret, at least 32 bytes. */
   readonly secret: string
-  /** Token lifetime in seconds. */
-  readonly ttlSeconds: number
+  readonly clock: Clock
 }
 
 export interface TokenService {
-  issue(user: UserData): Promise<{ token: string; sessionId: string }>
+  /** Signs an access token for a user's session, valid until `expiresAt` (epoch ms). */
+  sign(user: UserData, sessionId: string, expiresAt: number): Promise<string>
+  /** Checks signature, algorithm, issuer, claims and expiry against the clock. */
   verify(token: string): Promise<Identity>
 }
 
@@ -35,11 +39,11 @@ export function createTokenService(options: TokenOptions): TokenService {
     ['sign', 'verify'],
   )
 
-  const verified = new Map<string, { identity: Identity; expiresAt: number }>()
+  const { clock } = options
+  const verified = new Map<string, Identity>()
 
   return {
-    async issue(user) {
-      const sessionId = randomUUID()
+    async sign(user, sessionId, expiresAt) {
       const claims = {
         sid: sessionId,
         name: user.identityName,
@@ -50,18 +54,20 @@ export function createTokenService(options: TokenOptions): TokenService {
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(user.identityId)
         .setIssuer(ISSUER)
-        .setIssuedAt()
-        .setExpirationTime(Math.floor(Date.now() / 1000) + options.ttlSeconds)
+        .setIssuedAt(Math.floor(clock() / 1000))
+        .setExpirationTime(Math.floor(expiresAt / 1000))
         .sign(await key)
-      return { token, sessionId }
+      return token
     },
 
     async verify(token) {
       // A token whose signature was checked once stays good until its own expiry:
       // the cache keys on the whole token string, so nothing unverified can hit it.
+      // Expiry is checked on every hit against the clock; revocation is checked
+      // by the caller on every request, cached or not.
       const cached = verified.get(token)
       if (cached !== undefined) {
-        if (Date.now() < cached.expiresAt) return cached.identity
+        if (clock() < cached.expiresAt) return cached
         verified.delete(token)
         throw new DaraError('DARA_ERR_AUTH_EXPIRED')
       }
@@ -72,6 +78,7 @@ export function createTokenService(options: TokenOptions): TokenService {
           algorithms: [ALGORITHM],
           issuer: ISSUER,
           requiredClaims: ['sub', 'sid', 'exp'],
+          currentDate: new Date(clock()),
         }))
       } catch (error) {
         throw classify(error)
@@ -101,9 +108,13 @@ export function createTokenService(options: TokenOptions): TokenService {
         groups: Object.freeze(groups),
         ...(email === undefined ? {} : { identityEmail: email }),
       })
-      const identity = Object.freeze({ user, sessionId: sid })
+      const identity: Identity = Object.freeze({
+        user,
+        sessionId: sid,
+        expiresAt: payload.exp * 1000,
+      })
       if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value ?? '')
-      verified.set(token, { identity, expiresAt: payload.exp * 1000 })
+      verified.set(token, identity)
       return identity
     },
   }
@@ -127,7 +138,7 @@ function classify(error: unknown): DaraError {
   throw error
 }
 
-/** A secret for an app whose environment gives none: random, so tokens die with the process. */
+/** A fresh random secret of 32 bytes. */
 export function generateSecret(): string {
   return randomBytes(32).toString('base64url')
 }

@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util'
 import { DaraError } from '../errors.ts'
+import { hashPasswordCommand } from './hash-password.ts'
 import { start } from './start.ts'
 
 const USAGE = `Usage: dara <command> [options]
 
 Commands:
   start [entry]     Start the app exported as \`config\` by entry (default: main.ts)
+  hash-password     Print the scrypt hash of a password read from the terminal or
+                    standard input (echo -n pw | dara hash-password), for
+                    BasicAuthConfig and MultiBasicAuthConfig
 
 Options for start:
   --port <n>        Port to listen on (default: 8000, or PORT)
@@ -39,6 +43,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const [command, entry, ...rest] = positionals
   if (values.help || command === undefined) {
     console.log(USAGE)
+    return
+  }
+  if (command === 'hash-password') {
+    if (entry !== undefined)
+      throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${entry}"`)
+    await hashPasswordCommand()
     return
   }
   if (command !== 'start') throw new DaraError('DARA_ERR_CLI_USAGE', `Unknown command "${command}"`)

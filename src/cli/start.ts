@@ -10,7 +10,10 @@ export interface StartOptions {
 /** Loads the app, listens, prints where and what, and closes gracefully on SIGINT or SIGTERM. */
 export async function start(options: StartOptions): Promise<void> {
   const config = await loadEntry(options.entry)
-  const app = createApp(config)
+  // In development, sessions are kept in a file beside the generated secret, so
+  // a restart (or --reload) logs nobody out. Production chooses its own store.
+  const development = process.env['NODE_ENV'] !== 'production'
+  const app = createApp(config, development ? { sessionFile: '.dara/sessions.json' } : {})
   try {
     await app.listen({ port: options.port, host: options.host })
   } catch (error) {

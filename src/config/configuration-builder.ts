@@ -1,4 +1,5 @@
 import { AuthConfig } from '../auth/auth-config.ts'
+import type { SessionStore } from '../auth/session-store.ts'
 import { isComponentClass, type ComponentClass } from '../definitions/component-instance.ts'
 import { EndpointConfiguration } from '../definitions/endpoint-configuration.ts'
 import { ApiRoute, type AnyApiRoute } from '../http/api-route.ts'
@@ -77,6 +78,17 @@ export class ConfigurationBuilder {
     }
     this.#state.auth = auth
     return auth
+  }
+
+  /**
+   * Sets where sessions live, for instance a `RedisSessionStore` shared by
+   * several processes. Without it, `DARA_REDIS_URL` chooses Redis, else each
+   * process keeps its sessions in memory. The app does not close a store given
+   * here: its owner does. Returns the store.
+   */
+  setSessionStore<S extends SessionStore>(store: S): S {
+    this.#state.sessionStore = store
+    return store
   }
 
   /**

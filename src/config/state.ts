@@ -13,6 +13,7 @@ import type {
   preValidationHookHandler,
 } from 'fastify'
 import type { AuthConfig } from '../auth/auth-config.ts'
+import type { SessionStore } from '../auth/session-store.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 
 /** Fastify hooks by name, each as Fastify types it. */
@@ -60,6 +61,7 @@ export interface BuilderState {
   readonly startup: StartupFunction[]
   readonly warnings: string[]
   auth: AuthConfig | undefined
+  sessionStore: SessionStore | undefined
 }
 
 const states = new WeakMap<object, BuilderState>()
@@ -72,6 +74,7 @@ export function createState(owner: object): BuilderState {
     startup: [],
     warnings: [],
     auth: undefined,
+    sessionStore: undefined,
   }
   states.set(owner, state)
   return state

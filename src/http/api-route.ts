@@ -13,6 +13,8 @@ export interface RouteOptions {
   readonly dependencies?: readonly DependencyLike[]
   /** Requires a valid session; true unless set to false. */
   readonly authenticated?: boolean
+  /** Only users in at least one of these groups may call (403 for others); needs authentication. */
+  readonly groups?: readonly string[]
   /** Values the handler receives by name: EndpointConfiguration classes and dependencies. */
   readonly inject?: Readonly<Record<string, Injectable>>
   /** zod schema for path parameters. */

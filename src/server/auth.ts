@@ -1,48 +1,152 @@
 import type { FastifyRequest } from 'fastify'
-import type { AuthConfig } from '../auth/auth-config.ts'
-import { USER } from '../auth/identity.ts'
-import type { TokenService } from '../auth/tokens.ts'
+import type { Identity } from '../auth/identity.ts'
+import { identityStorage, USER } from '../auth/identity.ts'
+import type { Sessions } from '../auth/sessions.ts'
 import { DaraError } from '../errors.ts'
-import { get, post } from '../http/methods.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
+import { get, post } from '../http/methods.ts'
+import { clearedCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.ts'
+import { checkCsrf } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
 
+export interface AuthHookOptions {
+  /** Origins besides the app's own host whose cookie requests pass the CSRF check. */
+  readonly trustedOrigins: ReadonlySet<string>
+}
+
+type Identify = (request: FastifyRequest) => Promise<Identity>
+
 /**
- * Checks the Bearer token of an authenticated route. It runs on Fastify's
- * onRequest, before the body is read, so a refused caller costs only this check.
+ * Who is calling: a Bearer header wins; without one, the session cookie. It
+ * runs on Fastify's onRequest, before the body is read, so a refused caller
+ * costs only this check.
  */
-export function createAuthHook(tokens: TokenService) {
-  return async function authenticate(request: FastifyRequest): Promise<void> {
+export function createIdentify(sessions: Sessions, options: AuthHookOptions): Identify {
+  return async function identify(request) {
     const header = request.headers.authorization
-    if (!header) throw new DaraError('DARA_ERR_AUTH_NO_CREDENTIALS')
-    const space = header.indexOf(' ')
-    const scheme = space === -1 ? header : header.slice(0, space)
-    // "Bearer" with nothing after is the right scheme with an empty token.
-    if (scheme.toLowerCase() === 'bearer' && space === -1) {
-      throw new DaraError('DARA_ERR_AUTH_MALFORMED')
-    }
-    if (space === -1 || scheme.toLowerCase() !== 'bearer') {
-      throw new DaraError('DARA_ERR_AUTH_SCHEME', space === -1 ? '(none)' : scheme.slice(0, 32))
-    }
-    const token = header.slice(space + 1).trim()
-    if (!token) throw new DaraError('DARA_ERR_AUTH_MALFORMED')
-    requestIdentity.set(request, await tokens.verify(token))
+    if (header) return sessions.bearer(bearerToken(header))
+    const handle = readCookie(request.headers.cookie, SESSION_COOKIE)
+    if (handle === undefined) throw new DaraError('DARA_ERR_AUTH_NO_CREDENTIALS')
+    checkCsrf(request, options.trustedOrigins)
+    return sessions.cookie(handle)
   }
 }
 
+function bearerToken(header: string): string {
+  const space = header.indexOf(' ')
+  const scheme = space === -1 ? header : header.slice(0, space)
+  // "Bearer" with nothing after is the right scheme with an empty token.
+  if (scheme.toLowerCase() === 'bearer' && space === -1) {
+    throw new DaraError('DARA_ERR_AUTH_MALFORMED')
+  }
+  if (space === -1 || scheme.toLowerCase() !== 'bearer') {
+    throw new DaraError('DARA_ERR_AUTH_SCHEME', space === -1 ? '(none)' : scheme.slice(0, 32))
+  }
+  const token = header.slice(space + 1).trim()
+  if (!token) throw new DaraError('DARA_ERR_AUTH_MALFORMED')
+  return token
+}
+
+/**
+ * The onRequest hook of one authenticated route. With `groups`, a caller in
+ * none of them is refused with 403; with `clearCookie`, a refused cookie is
+ * deleted (`/verify-session` tells the browser its session is over).
+ */
+export function createAuthHook(
+  identify: Identify,
+  route: { readonly path: string; readonly groups?: readonly string[] | undefined },
+  clearCookie = false,
+) {
+  const { groups } = route
+  if (!groups && !clearCookie) {
+    return async function authenticate(request: FastifyRequest): Promise<void> {
+      requestIdentity.set(request, await identify(request))
+    }
+  }
+  const needed = groups?.map((g) => JSON.stringify(g)).join(' or ')
+  return async function authenticate(request: FastifyRequest): Promise<void> {
+    let identity: Identity
+    try {
+      identity = await identify(request)
+    } catch (error) {
+      if (clearCookie && error instanceof DaraError && error.status === 401) {
+        if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
+          error.withHeaders({ 'set-cookie': clearedCookie(request) })
+        }
+      }
+      throw error
+    }
+    if (groups && !groups.some((group) => identity.user.groups.includes(group))) {
+      throw new DaraError('DARA_ERR_AUTH_FORBIDDEN', `${request.method} ${route.path}`, needed)
+    }
+    requestIdentity.set(request, identity)
+  }
+}
+
+function refreshBody(body: unknown): string {
+  const where = 'POST /api/auth/refresh-token'
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new DaraError(
+      'DARA_ERR_AUTH_BODY',
+      where,
+      'send the JSON object { "refreshToken": "..." }',
+    )
+  }
+  const extra = Object.keys(body).find((key) => key !== 'refreshToken')
+  if (extra !== undefined) {
+    throw new DaraError('DARA_ERR_AUTH_BODY', where, `unknown field "${extra.slice(0, 40)}"`)
+  }
+  const value = 'refreshToken' in body ? body.refreshToken : undefined
+  if (typeof value !== 'string' || value === '') {
+    throw new DaraError('DARA_ERR_AUTH_BODY', where, '"refreshToken" must be a non-empty string')
+  }
+  return value
+}
+
+/** The paths of the routes below whose failures clear the cookie. */
+export const CLEARS_COOKIE = new Set(['/api/auth/verify-session'])
+
 /** The routes under /api/auth that every app has. */
-export function authRoutes(auth: AuthConfig, tokens: TokenService): AnyApiRoute[] {
+export function authRoutes(sessions: Sessions): AnyApiRoute[] {
   const session = post(
     '/auth/session',
-    { authenticated: false },
-    async function createSession({ body }) {
-      const user = await auth.authenticate(body)
-      const { token } = await tokens.issue(user)
-      return { token }
+    { authenticated: false, summary: 'Log in: a token pair, and the session cookie' },
+    async function createSession({ body, request, reply }) {
+      const login = await sessions.login(body, request.ip)
+      reply.header('set-cookie', sessionCookie(request, login.handle, login.maxAge))
+      return { token: login.token, refreshToken: login.refreshToken, expiresIn: login.expiresIn }
     },
   )
-  const user = get('/auth/user', function currentUser() {
+  const verify = post(
+    '/auth/verify-session',
+    { summary: 'Whether the caller holds a live session' },
+    function verifySession() {
+      const identity = identityStorage.getStore()
+      return {
+        sessionId: identity?.sessionId,
+        expiresAt: new Date(identity?.expiresAt ?? 0).toISOString(),
+      }
+    },
+  )
+  const user = get('/auth/user', { summary: 'The current user' }, function currentUser() {
     return USER.get()
   })
-  return [session, user]
+  const refresh = post(
+    '/auth/refresh-token',
+    { authenticated: false, summary: 'Trade a refresh token for a new pair (once)' },
+    function refreshToken({ body }) {
+      return sessions.refresh(refreshBody(body))
+    },
+  )
+  const revoke = post(
+    '/auth/revoke-session',
+    { summary: 'Log out: the session ends everywhere, its tokens and cookie too' },
+    async function revokeSession({ request, reply }) {
+      const identity = identityStorage.getStore()
+      if (identity) await sessions.revoke(identity.sessionId, identity.expiresAt)
+      reply.header('set-cookie', clearedCookie(request))
+      return { success: true }
+    },
+  )
+  return [session, verify, user, refresh, revoke]
 }

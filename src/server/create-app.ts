@@ -1,11 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import pino, { type DestinationStream } from 'pino'
-import { DefaultAuthConfig } from '../auth/auth-config.ts'
-import { createTokenService, generateSecret } from '../auth/tokens.ts'
+import type { SessionStore } from '../auth/session-store.ts'
+import type { Clock } from '../auth/tokens.ts'
 import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
-import { createAuthHook, authRoutes } from './auth.ts'
+import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
+import { setUpAuth, type AppSessions } from './auth-setup.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
@@ -16,12 +17,35 @@ import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } fro
 export interface AppOptions {
   /** `false` for silence; else a pino level (default `DARA_LOG_LEVEL` or `info`) and a destination (default stdout). */
   readonly logger?: false | { readonly level?: string; readonly stream?: DestinationStream }
-  /** The token signing secret; default `DARA_JWT_SECRET`, else a random one for this process. */
+  /**
+   * The token signing secret; default `DARA_JWT_SECRET`. Without either, production
+   * (`NODE_ENV=production`) refuses to start, and development keeps a generated one
+   * in `secretFile`.
+   */
   readonly secret?: string
+  /** Where development keeps its generated secret (default `.dara/secret`). */
+  readonly secretFile?: string
+  /** Where sessions live; wins over `config.setSessionStore()` and `DARA_REDIS_URL`. */
+  readonly sessionStore?: SessionStore
+  /** With the default memory store, a file that keeps sessions across restarts. */
+  readonly sessionFile?: string
+  /** Milliseconds since the epoch, for tokens and sessions; tests pass their own. */
+  readonly clock?: Clock
+  /**
+   * Trust `X-Forwarded-*` from a proxy in front (Fastify's `trustProxy`): the client
+   * address for login limits, and https for the cookie's `Secure`.
+   */
+  readonly trustProxy?: boolean | string | readonly string[]
+  /** Origins (`https://app.example`) besides the app's own whose cookie requests pass the CSRF check. */
+  readonly trustedOrigins?: readonly string[]
 }
 
 /** The Fastify instance of an app, with the route table dara-ts mounted. */
-export type DaraApp = FastifyInstance & { readonly routePlans: readonly RoutePlan[] }
+export type DaraApp = FastifyInstance & {
+  readonly routePlans: readonly RoutePlan[]
+  /** Mint a token for a user, revoke a session, reach the session store. */
+  readonly sessions: AppSessions
+}
 
 /**
  * Turns a configuration into a Fastify instance: listen, inject and close as
@@ -41,16 +65,11 @@ export type DaraApp = FastifyInstance & { readonly routePlans: readonly RoutePla
  */
 export function createApp(config: ConfigurationBuilder, options: AppOptions = {}): DaraApp {
   const state = builderState(config)
-  const auth = state.auth ?? new DefaultAuthConfig()
-  const givenSecret = options.secret ?? process.env['DARA_JWT_SECRET']
-  const tokens = createTokenService({
-    secret: givenSecret ?? generateSecret(),
-    ttlSeconds: auth.tokenTtlSeconds,
-  })
+  const auth = setUpAuth(state, options)
 
   const configurations = configurationResolver(state.configurations)
   const plans = [
-    ...authRoutes(auth, tokens).map((route) => planRoute(route, configurations, true)),
+    ...authRoutes(auth.sessions).map((route) => planRoute(route, configurations, true)),
     ...[...state.routes.keys()].map((route) => planRoute(route, configurations)),
   ]
   checkDuplicates(plans)
@@ -65,13 +84,15 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const app = Fastify({
     loggerInstance: logger,
     schemaController: { compilersFactory: { buildSerializer } },
+    ...(options.trustProxy === undefined ? {} : { trustProxy: trustProxy(options.trustProxy) }),
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   })
   for (const warning of state.warnings) app.log.warn(warning)
-  if (givenSecret === undefined) {
+  if (auth.secretSource === 'generated' || auth.secretSource === 'file') {
     app.log.warn(
-      'DARA_JWT_SECRET is not set: tokens are signed with a random secret and end with this process',
+      'DARA_JWT_SECRET is not set: tokens are signed with a development secret kept in %s; set DARA_JWT_SECRET in production',
+      options.secretFile ?? '.dara/secret',
     )
   }
 
@@ -96,6 +117,11 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   const stops: (() => unknown)[] = []
   app.addHook('onReady', async () => {
+    // Serve once the store can vouch for revocations; if it cannot yet (Redis
+    // down), start anyway: sessions answer 503 until it is back.
+    if (!(await auth.sessions.store.ready(5000))) {
+      app.log.warn('Session store unavailable at start (%s)', auth.sessions.store.unavailableReason)
+    }
     for (const start of state.startup) {
       const stop = await start()
       if (typeof stop === 'function')
@@ -118,23 +144,39 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         app.log.error({ err }, 'A shutdown function failed')
       }
     }
+    await auth.owned?.close()
   })
 
   for (const middleware of state.middlewares) registerMiddleware(app, middleware)
 
-  const authenticate = createAuthHook(tokens)
+  const identify = createIdentify(auth.sessions, {
+    trustedOrigins: new Set(options.trustedOrigins ?? []),
+  })
   void app.register(
     fp((instance, _options, done) => {
       for (const plan of plans) {
+        const { groups } = plan.route.options
         instance.route({
           method: plan.route.method,
           url: plan.path,
-          ...(plan.route.authenticated ? { onRequest: authenticate } : {}),
+          ...(plan.route.authenticated
+            ? {
+                onRequest: createAuthHook(
+                  identify,
+                  { path: plan.path, groups },
+                  CLEARS_COOKIE.has(plan.path),
+                ),
+              }
+            : {}),
           handler: createHandler(plan),
         })
       }
       done()
     }),
   )
-  return Object.assign(app, { routePlans: plans })
+  return Object.assign(app, { routePlans: plans, sessions: auth.app })
+}
+
+function trustProxy(value: boolean | string | readonly string[]): boolean | string | string[] {
+  return typeof value === 'boolean' || typeof value === 'string' ? value : [...value]
 }

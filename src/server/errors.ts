@@ -9,6 +9,7 @@ const WWW_AUTHENTICATE: Partial<Record<DaraError['code'], string>> = {
   DARA_ERR_AUTH_MALFORMED: 'Bearer realm="dara", error="invalid_token"',
   DARA_ERR_AUTH_INVALID: 'Bearer realm="dara", error="invalid_token"',
   DARA_ERR_AUTH_EXPIRED: 'Bearer realm="dara", error="invalid_token"',
+  DARA_ERR_AUTH_REVOKED: 'Bearer realm="dara", error="invalid_token"',
 }
 
 /**
@@ -24,9 +25,12 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     return reply.code(422).send({ detail: error.issues })
   }
   if (error instanceof AppFault) return internal(error.cause, request, reply)
-  if (error instanceof DaraError && error.status < 500) {
+  // A DaraError of status 500 is a start-time error that escaped to a request: a fault.
+  if (error instanceof DaraError && error.status !== 500) {
     const challenge = WWW_AUTHENTICATE[error.code]
     if (challenge) reply.header('www-authenticate', challenge)
+    reply.headers(error.headers)
+    if (error.status >= 500) request.log.error({ reason: error.code }, error.detail)
     if (error.status === 401)
       request.log.info({ reason: error.code }, 'Request refused: %s', error.detail)
     return reply.code(error.status).send({ detail: error.detail, code: error.code })

@@ -59,6 +59,28 @@ export function planRoute(
     }
   }
 
+  const { groups } = route.options
+  if (groups !== undefined) {
+    if (
+      !Array.isArray(groups) ||
+      groups.length === 0 ||
+      !groups.every((g) => typeof g === 'string')
+    ) {
+      throw new DaraError(
+        'DARA_ERR_ROUTE_INVALID',
+        where,
+        '`groups` must be a non-empty list of group names',
+      )
+    }
+    if (!route.authenticated) {
+      throw new DaraError(
+        'DARA_ERR_ROUTE_INVALID',
+        where,
+        '`groups` needs an authenticated route; remove `authenticated: false` or the groups',
+      )
+    }
+  }
+
   const steps: Step[] = []
   const stepIndex = new Map<Dependency<unknown>, number>()
   const visiting: Dependency<unknown>[] = []

@@ -3,7 +3,6 @@
 // can be wrong gets a 401 with its own body, never a 500.
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
 import { ConfigurationBuilder } from 'dara-ts'
 import { DefaultAuthConfig, USER, AuthConfig, type UserData } from 'dara-ts/auth'
@@ -17,6 +16,7 @@ import {
   claimsOf,
   forgeToken,
   login,
+  manualClock,
   sessionClaims,
   unsecuredToken,
 } from '../helpers/auth.ts'
@@ -59,13 +59,15 @@ function countedApp(t: TestContext, secret = SECRET) {
   return { app: buildApp(t, config, secret), calls }
 }
 
-void test('POST /api/auth/session answers 200 { token }: an HS256 JWT of this app', async (t) => {
+void test('POST /api/auth/session answers 200 { token, refreshToken, expiresIn }: an HS256 JWT of this app', async (t) => {
   const app = buildApp(t, new ConfigurationBuilder())
   const res = await app.inject({ method: 'POST', url: '/api/auth/session' })
   assert.equal(res.statusCode, 200)
   assert.equal(res.headers['content-type'], 'application/json; charset=utf-8')
-  const body = res.json<{ token: string }>()
-  assert.deepEqual(Object.keys(body), ['token'])
+  const body = res.json<{ token: string; refreshToken: string; expiresIn: number }>()
+  assert.deepEqual(Object.keys(body), ['token', 'refreshToken', 'expiresIn'])
+  assert.equal(body.expiresIn, 900)
+  assert.match(body.refreshToken, /^[0-9a-f-]{36}\.[\w-]{43}$/)
   assert.equal(decodeProtectedHeader(body.token).alg, 'HS256')
 
   const { payload } = await jwtVerify(body.token, new TextEncoder().encode(SECRET), {
@@ -77,6 +79,8 @@ void test('POST /api/auth/session answers 200 { token }: an HS256 JWT of this ap
   assert.match(String(sid), /^[0-9a-f-]{36}$/)
   assert.equal(typeof iat, 'number')
   assert.equal(Number(exp) - Number(iat), new DefaultAuthConfig().tokenTtlSeconds)
+  assert.equal(Number(exp) - Number(iat), 15 * 60)
+  assert.equal(String(sid), body.refreshToken.split('.')[0])
 })
 
 void test('each login opens a session of its own', async (t) => {
@@ -323,18 +327,17 @@ void test('a token forged with the right secret and claims is accepted (the forg
 })
 
 void test("a token this app issued expires: the app's own short-lived token is refused", async (t) => {
-  class Expired extends DefaultAuthConfig {
-    override readonly tokenTtlSeconds = -1
-  }
+  const clock = manualClock()
   const config = new ConfigurationBuilder()
-  config.addAuth(new Expired())
+  config.addAuth(new DefaultAuthConfig({ tokenTtlSeconds: 60 }))
   config.addEndpoint(get('/secret', () => 'secret'))
-  const app = buildApp(t, config)
-  const res = await app.inject({
-    method: 'GET',
-    url: '/api/secret',
-    headers: bearer(await login(app)),
-  })
+  const app = buildApp(t, config, SECRET, { clock: clock.now })
+  const token = await login(app)
+  const call = () => app.inject({ method: 'GET', url: '/api/secret', headers: bearer(token) })
+  clock.advance(59_999)
+  assert.equal((await call()).statusCode, 200)
+  clock.advance(1)
+  const res = await call()
   assert.equal(res.statusCode, 401)
   assert.equal(res.headers['www-authenticate'], INVALID_TOKEN)
   assert.deepEqual(res.json(), EXPIRED)
@@ -354,13 +357,17 @@ void test("one app's token is refused by an app with another secret", async (t) 
   assert.equal(second.calls.handler, 0)
 })
 
-void test('a token accepted once is refused once it expires', async (t) => {
-  const { app, calls } = countedApp(t)
-  const exp = Math.floor(Date.now() / 1000) + 1
-  const token = await forgeToken({ claims: { exp } })
+void test('a token accepted once (and cached) is refused once it expires', async (t) => {
+  const clock = manualClock()
+  const calls = { handler: 0 }
+  const config = new ConfigurationBuilder()
+  config.addEndpoint(get('/secret', () => ++calls.handler))
+  const app = buildApp(t, config, SECRET, { clock: clock.now })
+  const exp = Math.floor(clock.now() / 1000) + 1
+  const token = await forgeToken({ claims: { iat: exp - 60, exp } })
   const first = await app.inject({ method: 'GET', url: '/api/secret', headers: bearer(token) })
   assert.equal(first.statusCode, 200)
-  await sleep(exp * 1000 - Date.now() + 50)
+  clock.set(exp * 1000)
   const later = await app.inject({ method: 'GET', url: '/api/secret', headers: bearer(token) })
   assert.equal(later.statusCode, 401)
   assert.deepEqual(later.json(), EXPIRED)

@@ -10,6 +10,14 @@ import { SECRET, bearer, claimsOf, tokenOf } from '../helpers/auth.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const START_TIMEOUT = 20_000
+/** The routes every app mounts under /api/auth, as the table prints them. */
+const AUTH_ROUTES = [
+  ['POST', '/api/auth/session', 'public'],
+  ['POST', '/api/auth/verify-session', 'authenticated'],
+  ['GET', '/api/auth/user', 'authenticated'],
+  ['POST', '/api/auth/refresh-token', 'public'],
+  ['POST', '/api/auth/revoke-session', 'authenticated'],
+]
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:(\d+))$/m
 
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -174,8 +182,7 @@ void test(
       /^dara-ts app examples\/seed\/main\.ts listening on http:\/\/127\.0\.0\.1:\d+$/m,
     )
     assert.deepEqual(routeTable(app.output.stdout), [
-      ['POST', '/api/auth/session', 'public'],
-      ['GET', '/api/auth/user', 'authenticated'],
+      ...AUTH_ROUTES,
       ['GET', '/api/custom/', 'authenticated'],
       ['GET', '/api/custom-async/', 'authenticated'],
       ['POST', '/api/upload', 'authenticated'],
@@ -192,8 +199,7 @@ void test('the configured seed app says "Hello from USA"', { timeout: 60_000 }, 
   const auth = bearer(await login(app.url))
   assert.equal(await getJson(`${app.url}/api/greetings`, auth), 'Hello from USA')
   assert.deepEqual(routeTable(app.output.stdout), [
-    ['POST', '/api/auth/session', 'public'],
-    ['GET', '/api/auth/user', 'authenticated'],
+    ...AUTH_ROUTES,
     ['GET', '/api/greetings', 'authenticated'],
   ])
   const missing = await fetch(`${app.url}/api/custom/`, { headers: auth })

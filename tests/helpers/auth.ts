@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { SignJWT, UnsecuredJWT, decodeJwt } from 'jose'
-import { createApp, type ConfigurationBuilder, type DaraApp } from 'dara-ts'
+import { createApp, type AppOptions, type ConfigurationBuilder, type DaraApp } from 'dara-ts'
 import { AuthConfig, type UserData } from 'dara-ts/auth'
 import { HttpError } from 'dara-ts/http'
 
@@ -14,10 +14,29 @@ export const SECRET = 'dara-ts-tests-secret-0123456789-abcdefgh'
 export const OTHER_SECRET = 'another-app-secret-9876543210-zyxwvutsrq'
 
 /** Builds an app with logging off and closes it when the test ends. */
-export function buildApp(t: TestContext, config: ConfigurationBuilder, secret = SECRET): DaraApp {
-  const app = createApp(config, { logger: false, secret })
+export function buildApp(
+  t: TestContext,
+  config: ConfigurationBuilder,
+  secret = SECRET,
+  options: AppOptions = {},
+): DaraApp {
+  const app = createApp(config, { logger: false, secret, ...options })
   t.after(() => app.close())
   return app
+}
+
+/** A clock that moves only when the test says: for expiry without sleeping. */
+export function manualClock(start = Date.UTC(2030, 0, 1)) {
+  let now = start
+  return {
+    now: (): number => now,
+    advance(ms: number): void {
+      now += ms
+    },
+    set(ms: number): void {
+      now = ms
+    },
+  }
 }
 
 /** `POST /api/auth/session` with an optional JSON body; fails the test unless it answers a token. */

@@ -16,7 +16,18 @@ const EXPECTED: Record<string, readonly string[]> = {
   '.': ['ConfigurationBuilder', 'createApp', 'DaraError'],
   './http': ['get', 'post', 'put', 'patch', 'del', 'delete', 'ApiRoute', 'HttpError', 'dependency'],
   './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
-  './auth': ['USER', 'SESSION', 'AuthConfig', 'DefaultAuthConfig'],
+  './auth': [
+    'USER',
+    'SESSION',
+    'AuthConfig',
+    'DefaultAuthConfig',
+    'BasicAuthConfig',
+    'MultiBasicAuthConfig',
+    'hashPassword',
+    'verifyPassword',
+    'MemorySessionStore',
+    'RedisSessionStore',
+  ],
 }
 
 void test('the exports map holds exactly the public subpaths', () => {

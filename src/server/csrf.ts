@@ -1,0 +1,53 @@
+import type { FastifyRequest } from 'fastify'
+import { DaraError } from '../errors.ts'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * The cookie travels with any request the browser makes to this site, even
+ * one another site's page starts. A request that changes state and carries
+ * only the cookie must therefore show it comes from this site's own pages:
+ * by its Origin (every browser sends it on such requests), else its Referer.
+ * Bearer requests need no check: no browser adds that header by itself.
+ */
+export function checkCsrf(request: FastifyRequest, trusted: ReadonlySet<string>): void {
+  if (SAFE_METHODS.has(request.method)) return
+  const origin = request.headers.origin
+  if (origin !== undefined) {
+    if (sameSite(origin, request, trusted)) return
+    throw new DaraError('DARA_ERR_AUTH_CSRF', `its Origin ${quote(origin)} is not this site`)
+  }
+  const referer = request.headers.referer
+  if (referer !== undefined) {
+    if (sameSite(referer, request, trusted)) return
+    throw new DaraError('DARA_ERR_AUTH_CSRF', `its Referer ${quote(referer)} is not this site`)
+  }
+  throw new DaraError('DARA_ERR_AUTH_CSRF', 'it has neither an Origin nor a Referer header')
+}
+
+function sameSite(url: string, request: FastifyRequest, trusted: ReadonlySet<string>): boolean {
+  const parsed = parse(url)
+  if (!parsed) return false
+  if (trusted.has(parsed.origin)) return true
+  const own = parse(`${request.protocol}://${request.host}`)
+  return own !== undefined && endpoint(parsed) === endpoint(own)
+}
+
+function parse(url: string): URL | undefined {
+  try {
+    return new URL(url)
+  } catch {
+    return undefined
+  }
+}
+
+/** Host and port, the port spelled out: `localhost:80` and `http://localhost` are one site. */
+function endpoint(url: URL): string {
+  const port =
+    url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '')
+  return `${url.hostname}:${port}`
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value)
+}
