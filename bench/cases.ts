@@ -13,6 +13,7 @@ export const SERVERS = {
   fastapi: { runtime: 'python', file: 'baselines/fastapi_app.py', readyPath: '/api/hello' },
   'dara-hello': { runtime: 'node', file: 'servers/dara-hello.ts' },
   'dara-auth': { runtime: 'node', file: 'servers/dara-auth.ts' },
+  'dara-auth-redis': { runtime: 'node', file: 'servers/dara-auth.ts', redis: true },
   'dara-post': { runtime: 'node', file: 'servers/dara-post.ts' },
 } as const satisfies Record<string, ServerSpec>
 
@@ -48,6 +49,10 @@ export const CASES: readonly BenchCase[] = [
   auth('fastify-auth', 'Fastify + jose, auth', 'fastify-jose', 'minted'),
   auth('fastapi-auth', 'FastAPI verify_session, auth', 'fastapi', 'minted'),
   { ...auth('dara-auth', 'dara-ts auth, memory', 'dara-auth', 'dara'), versus: 'fastapi-auth' },
+  {
+    ...auth('dara-auth-redis', 'dara-ts auth, Redis', 'dara-auth-redis', 'dara'),
+    versus: 'fastapi-auth',
+  },
   order('dara-post', 'dara-ts POST 1 KiB', '/api/orders'),
   {
     ...order('dara-post-zod', 'dara-ts POST 1 KiB, zod', '/api/orders-checked'),

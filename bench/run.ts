@@ -28,7 +28,8 @@ import {
   type CaseResult,
   type ColdStartResult,
 } from './report.ts'
-import { startServer, type RunningServer } from './servers.ts'
+import { redisAvailable, startRedis, type RunningRedis } from './redis.ts'
+import { startServer, type RunningServer, type ServerSpec } from './servers.ts'
 import { mintToken } from './token.ts'
 
 /** Fixed so that every server signs and verifies with the same key; 44 bytes. */
@@ -57,7 +58,10 @@ for (const id of only ?? []) {
     throw new Error(`--only: no case "${id}"; cases: ${CASES.map((c) => c.id).join(', ')}`)
   }
 }
-const cases = only === undefined ? CASES : CASES.filter((c) => only.includes(c.id))
+const withRedis = redisAvailable()
+const cases = (only === undefined ? CASES : CASES.filter((c) => only.includes(c.id))).filter(
+  (c) => withRedis || !needsRedis(c.server),
+)
 const partial = quick || profile || only !== undefined
 const settings = quick
   ? { rounds: 1, seconds: 3, warmupSeconds: 1 }
@@ -76,6 +80,11 @@ const resultsDir = new URL('results/', import.meta.url)
 const reportFile = partial
   ? new URL(profile ? 'profile.md' : only !== undefined ? 'only.md' : 'quick.md', resultsDir)
   : new URL('RESULTS.md', import.meta.url)
+
+function needsRedis(name: ServerName): boolean {
+  const spec: ServerSpec = SERVERS[name]
+  return spec.redis === true
+}
 
 function fail(message: string): never {
   throw new Error(`bench: ${message}`)
@@ -107,28 +116,35 @@ async function main(): Promise<void> {
       `warm-up ${settings.warmupSeconds} s; load average ${load}; load: ${tool.description}`,
   )
 
+  if (!withRedis) log('bench: redis-server is not installed: the Redis store case is left out')
   const servers = new Map<ServerName, RunningServer>()
+  let redis: RunningRedis | undefined
   try {
     for (const name of new Set(cases.map((c) => c.server))) {
-      servers.set(
-        name,
-        await startServer(SERVERS[name], { BENCH_JWT_SECRET: SECRET }, nodeArgs(name)),
-      )
+      const env: Record<string, string> = { BENCH_JWT_SECRET: SECRET }
+      if (needsRedis(name)) {
+        redis ??= await startRedis()
+        env['DARA_REDIS_URL'] = redis.url
+      }
+      servers.set(name, await startServer(SERVERS[name], env, nodeArgs(name)))
     }
     const server = (name: ServerName): RunningServer =>
       servers.get(name) ?? fail(`no server ${name}`)
     const rssAtStart = new Map(cases.map((c) => [c, rssMiB(server(c.server).pid)]))
 
     const minted = `Bearer ${await mintToken(SECRET)}`
-    const daraServer = servers.get('dara-auth')
-    const issued =
-      daraServer === undefined ? undefined : `Bearer ${await daraToken(daraServer.port)}`
+    // Each dara-ts server logs in once, as a client would, and its token is used throughout.
+    const issued = new Map<ServerName, string>()
+    for (const benchCase of cases.filter((c) => c.credential === 'dara')) {
+      if (issued.has(benchCase.server)) continue
+      issued.set(benchCase.server, `Bearer ${await daraToken(server(benchCase.server).port)}`)
+    }
     const requestOf = (benchCase: BenchCase): LoadRequest => {
       const authorization =
         benchCase.credential === 'minted'
           ? minted
           : benchCase.credential === 'dara'
-            ? (issued ?? fail('no dara-ts token'))
+            ? (issued.get(benchCase.server) ?? fail('no dara-ts token'))
             : undefined
       return {
         url: `http://127.0.0.1:${server(benchCase.server).port}${benchCase.path}`,
@@ -254,6 +270,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()))
+    await redis?.stop()
   }
   if (profile) log(`bench: CPU profiles in ${fileURLToPath(new URL('profiles/', resultsDir))}`)
 }

@@ -22,6 +22,8 @@ export interface ServerSpec {
   /** For a Python server: a GET path that answers 200 once it serves. */
   readonly readyPath?: string
   readonly env?: Readonly<Record<string, string>>
+  /** Needs a redis-server: the runner starts one and sets DARA_REDIS_URL. */
+  readonly redis?: boolean
 }
 
 export interface RunningServer {

@@ -9,8 +9,10 @@ import { checkCase, daraToken } from '../../bench/check.ts'
 import { call } from '../../bench/http.ts'
 import type { LoadRequest } from '../../bench/load.ts'
 import { ORDER_BODY } from '../../bench/payload.ts'
-import { PYTHON, startServer, type RunningServer } from '../../bench/servers.ts'
+import { startRedis, type RunningRedis } from '../../bench/redis.ts'
+import { PYTHON, startServer, type RunningServer, type ServerSpec } from '../../bench/servers.ts'
 import { mintToken } from '../../bench/token.ts'
+import { needs } from '../helpers/system.ts'
 
 const SECRET = 'bench-test-secret-of-at-least-32-bytes'
 
@@ -29,14 +31,25 @@ function suite(title: string, names: readonly ServerName[], skip: string | false
   void describe(title, { skip }, () => {
     const servers = new Map<ServerName, RunningServer>()
     let minted = ''
+    let redis: RunningRedis | undefined
     before(async () => {
+      const spec = (name: ServerName): ServerSpec => SERVERS[name]
+      if (names.some((name) => spec(name).redis === true)) redis = await startRedis()
       const started = await Promise.all(
-        names.map((name) => startServer(SERVERS[name], { BENCH_JWT_SECRET: SECRET })),
+        names.map((name) =>
+          startServer(spec(name), {
+            BENCH_JWT_SECRET: SECRET,
+            ...(spec(name).redis === true && redis ? { DARA_REDIS_URL: redis.url } : {}),
+          }),
+        ),
       )
       names.forEach((name, i) => servers.set(name, started[i] as RunningServer))
       minted = `Bearer ${await mintToken(SECRET)}`
     })
-    after(() => Promise.all([...servers.values()].map((s) => s.stop())))
+    after(async () => {
+      await Promise.all([...servers.values()].map((s) => s.stop()))
+      await redis?.stop()
+    })
 
     const port = (benchCase: BenchCase): number => {
       const server = servers.get(benchCase.server)
@@ -70,7 +83,7 @@ function suite(title: string, names: readonly ServerName[], skip: string | false
 suite(
   'bench servers on Node',
   (Object.keys(SERVERS) as ServerName[]).filter((name) => SERVERS[name].runtime === 'node'),
-  false,
+  needs('redis-server'),
 )
 suite('bench server on FastAPI', ['fastapi'], fastapiMissing())
 
