@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Identity } from '../auth/identity.ts'
 import { identityStorage, USER } from '../auth/identity.ts'
 import type { Sessions } from '../auth/sessions.ts'
@@ -14,7 +14,8 @@ export interface AuthHookOptions {
   readonly trustedOrigins: ReadonlySet<string>
 }
 
-type Identify = (request: FastifyRequest) => Promise<Identity>
+/** A Bearer token is checked from memory, at once; a cookie may need the store. */
+type Identify = (request: FastifyRequest) => Identity | Promise<Identity>
 
 /**
  * Who is calling: a Bearer header wins; without one, the session cookie. It
@@ -22,7 +23,7 @@ type Identify = (request: FastifyRequest) => Promise<Identity>
  * costs only this check.
  */
 export function createIdentify(sessions: Sessions, options: AuthHookOptions): Identify {
-  return async function identify(request) {
+  return function identify(request) {
     const header = request.headers.authorization
     if (header) return sessions.bearer(bearerToken(header))
     const handle = readCookie(request.headers.cookie, SESSION_COOKIE)
@@ -58,29 +59,58 @@ export function createAuthHook(
   clearCookie = false,
 ) {
   const { groups } = route
-  if (!groups && !clearCookie) {
-    return async function authenticate(request: FastifyRequest): Promise<void> {
-      requestIdentity.set(request, await identify(request))
-    }
-  }
   const needed = groups?.map((g) => JSON.stringify(g)).join(' or ')
-  return async function authenticate(request: FastifyRequest): Promise<void> {
-    let identity: Identity
-    try {
-      identity = await identify(request)
-    } catch (error) {
-      if (clearCookie && error instanceof DaraError && error.status === 401) {
-        if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
-          error.withHeaders({ 'set-cookie': clearedCookie(request) })
-        }
-      }
-      throw error
-    }
+  const admit = (request: FastifyRequest, identity: Identity): void => {
     if (groups && !groups.some((group) => identity.user.groups.includes(group))) {
       throw new DaraError('DARA_ERR_AUTH_FORBIDDEN', `${request.method} ${route.path}`, needed)
     }
     requestIdentity.set(request, identity)
   }
+  const refuse = (request: FastifyRequest, error: unknown): unknown => {
+    if (clearCookie && error instanceof DaraError && error.status === 401) {
+      if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
+        error.withHeaders({ 'set-cookie': clearedCookie(request) })
+      }
+    }
+    return error
+  }
+  // A callback hook: a Bearer token is checked without a promise, and the
+  // request goes on in the same turn; only a cookie that needs the store waits.
+  return function authenticate(
+    request: FastifyRequest,
+    _reply: FastifyReply,
+    done: (error?: Error) => void,
+  ): void {
+    let found: Identity | Promise<Identity>
+    try {
+      found = identify(request)
+      if (!(found instanceof Promise)) admit(request, found)
+    } catch (error) {
+      done(asError(refuse(request, error)))
+      return
+    }
+    if (!(found instanceof Promise)) {
+      done()
+      return
+    }
+    found.then(
+      (identity) => {
+        try {
+          admit(request, identity)
+        } catch (error) {
+          done(asError(error))
+          return
+        }
+        done()
+      },
+      (error: unknown) => done(asError(refuse(request, error))),
+    )
+  }
+}
+
+/** Fastify's done() takes an Error; what the checks throw always is one. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
 }
 
 function refreshBody(body: unknown): string {
