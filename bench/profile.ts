@@ -72,5 +72,24 @@ const print = (title: string, table: Map<string, number>): void => {
     console.log(`${((100 * us) / total).toFixed(1).padStart(6)}%  ${key}`)
   }
 }
+/** Where a frame's code lives: a package, dara-ts's own source, Node's core, or V8 and the kernel. */
+const owner = (node: ProfileNode): string => {
+  const { url, functionName } = node.callFrame
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]
+  if (pkg !== undefined) return pkg
+  if (/\/src\//.test(url)) return 'dara-ts (src/)'
+  if (/\/bench\//.test(url)) return 'the bench server itself'
+  if (url.startsWith('node:')) return 'Node.js core (JS)'
+  if (functionName === '(garbage collector)') return 'garbage collector'
+  if (functionName.startsWith('(')) return functionName
+  return `native: ${functionName}`
+}
+const byOwner = new Map<string, number>()
+profile.samples.forEach((id, i) => {
+  const node = byId.get(id)
+  if (node === undefined || node.callFrame.functionName === '(idle)') return
+  byOwner.set(owner(node), (byOwner.get(owner(node)) ?? 0) + (profile.timeDeltas[i] ?? 0))
+})
+print('self time by owner', byOwner)
 print('self time', self)
 print('inclusive time', inclusive)
