@@ -21,4 +21,5 @@ export type {
   SessionStore,
   StoredSession,
 } from './session-store.ts'
+export { SESSION_COOKIE } from './sessions.ts'
 export type { TokenPair } from './sessions.ts'

@@ -27,12 +27,15 @@ interface Snapshot {
 const USED_KEPT = 64
 /** Expired entries are swept every this many writes. */
 const SWEEP_EVERY = 256
+/** Sessions kept at most by default; past it the oldest goes (anonymous logins cost memory). */
+const MAX_SESSIONS = 100_000
 
 /**
  * Sessions in this process's memory: the default store, for one process.
  * With `file`, every change is also written there (atomically, mode 0600) and
  * read back at start, so a restart (`dara start --reload`) logs nobody out.
- * The file holds only digests of handles and refresh tokens.
+ * The file holds only digests of handles and refresh tokens. At most
+ * `maxSessions` (100,000) are kept; past that the oldest is dropped.
  *
  * @example
  * ```ts
@@ -49,10 +52,12 @@ export class MemorySessionStore implements SessionStore {
   readonly #revoked = new Map<string, number>()
   readonly #failures = new Map<string, FailureCount>()
   readonly #file: string | undefined
+  readonly #max: number
   #writes = 0
 
-  constructor(options: { readonly file?: string } = {}) {
+  constructor(options: { readonly file?: string; readonly maxSessions?: number } = {}) {
     this.#file = options.file
+    this.#max = options.maxSessions ?? MAX_SESSIONS
     if (this.#file !== undefined) this.#load(this.#file)
   }
 
@@ -61,6 +66,13 @@ export class MemorySessionStore implements SessionStore {
   }
 
   create(session: StoredSession, keys: SessionKeys, now: number): Promise<void> {
+    if (this.#sessions.size >= this.#max) this.#sweep(now)
+    // Still full: the oldest session goes (a Map iterates in insertion order).
+    for (const [id, entry] of this.#sessions) {
+      if (this.#sessions.size < this.#max) break
+      this.#sessions.delete(id)
+      this.#handles.delete(entry.handle)
+    }
     this.#sessions.set(session.sessionId, { session, ...keys, used: [] })
     this.#handles.set(keys.handle, session.sessionId)
     this.#changed(now)

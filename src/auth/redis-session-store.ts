@@ -51,7 +51,7 @@ end
 if string.find(used, ARGV[1] .. ',', 1, true) then
   redis.call('ZADD', KEYS[2], fields[4], ARGV[4])
   redis.call('PUBLISH', ARGV[5], ARGV[4] .. ' ' .. fields[4])
-  return {'reused'}
+  return {'reused', fields[4]}
 end
 return {'unknown'}
 `
@@ -193,7 +193,8 @@ export class RedisSessionStore implements SessionStore {
         return session ? { kind: 'rotated', session } : { kind: 'unknown' }
       }
       case 'reused':
-        this.#revoked.set(sessionId, Number.MAX_SAFE_INTEGER)
+        // Refused here at once; the message through Redis says the same.
+        this.#applyRevocation(`${sessionId} ${String(raw)}`)
         return { kind: 'reused' }
       case 'revoked':
       case 'expired':

@@ -25,6 +25,19 @@ export interface Login extends TokenPair {
   readonly session: StoredSession
 }
 
+/**
+ * The name of the cookie that holds a browser's session: an opaque handle,
+ * never a token (HttpOnly, SameSite=Lax, Secure over https).
+ *
+ * @example
+ * ```ts
+ * import { SESSION_COOKIE } from 'dara-ts/auth'
+ *
+ * console.log(SESSION_COOKIE) // "dara_session_token"
+ * ```
+ */
+export const SESSION_COOKIE = 'dara_session_token'
+
 /** Longest life of a token made with `mint` (and so of a revocation). */
 const MAX_MINT_SECONDS = 366 * 86_400
 const REFRESH_SHAPE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[\w-]{43}$/
@@ -79,6 +92,13 @@ export function createSessions(deps: {
     if (!store.available) throw new DaraError('DARA_ERR_AUTH_STORE_DOWN', store.unavailableReason)
     if (store.isRevoked(identity.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
     return identity
+  }
+
+  function ofSession(session: StoredSession | undefined): Identity {
+    if (!session) throw new DaraError('DARA_ERR_AUTH_SESSION_UNKNOWN')
+    if (store.isRevoked(session.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
+    if (session.expiresAt <= clock()) throw new DaraError('DARA_ERR_AUTH_SESSION_EXPIRED')
+    return { user: session.user, sessionId: session.sessionId, expiresAt: session.expiresAt }
   }
 
   async function pair(session: StoredSession, refreshToken: string, now: number) {
@@ -166,20 +186,21 @@ export function createSessions(deps: {
       }
     },
 
-    /** The identity of a Bearer token, or the 401/503 that refuses it; synchronous, from memory. */
+    /**
+     * The identity of a Bearer token, or the 401/503 that refuses it. Always
+     * synchronous: the token is checked in memory, no promise on the hot path.
+     */
     bearer(token: string): Identity {
       return live(tokens.verify(token))
     },
 
     /** The identity of a cookie's session handle, or the 401/503 that refuses it. */
-    async cookie(handle: string): Promise<Identity> {
+    cookie(handle: string): Identity | Promise<Identity> {
       if (!store.available) throw new DaraError('DARA_ERR_AUTH_STORE_DOWN', store.unavailableReason)
       const found = store.findByHandle(digest(handle), clock())
-      const session = found instanceof Promise ? await guarded(store, () => found) : found
-      if (!session) throw new DaraError('DARA_ERR_AUTH_SESSION_UNKNOWN')
-      if (store.isRevoked(session.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
-      if (session.expiresAt <= clock()) throw new DaraError('DARA_ERR_AUTH_SESSION_EXPIRED')
-      return { user: session.user, sessionId: session.sessionId, expiresAt: session.expiresAt }
+      return found instanceof Promise
+        ? guarded(store, () => found).then(ofSession)
+        : ofSession(found)
     },
 
     /** Revokes a session on every process sharing the store; its tokens and cookie stop at once. */

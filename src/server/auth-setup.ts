@@ -84,7 +84,9 @@ export function setUpAuth(state: BuilderState, options: AuthOptions): AuthSetup 
   if (!store) {
     const url = env['DARA_REDIS_URL']
     if (url) {
-      owned = store = new RedisSessionStore({ url })
+      // DARA_REDIS_PREFIX keeps apps that share one Redis apart.
+      const prefix = env['DARA_REDIS_PREFIX']
+      owned = store = new RedisSessionStore(prefix ? { url, prefix } : { url })
       storeName = `RedisSessionStore (DARA_REDIS_URL)`
     } else {
       const file = options.sessionFile

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Identity } from '../auth/identity.ts'
 import { identityStorage, USER } from '../auth/identity.ts'
 import type { Sessions } from '../auth/sessions.ts'
@@ -6,7 +6,7 @@ import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { get, post } from '../http/methods.ts'
 import { clearedCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.ts'
-import { checkCsrf } from './csrf.ts'
+import { checkCsrf, checkLoginOrigin } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
 
 export interface AuthHookOptions {
@@ -14,7 +14,7 @@ export interface AuthHookOptions {
   readonly trustedOrigins: ReadonlySet<string>
 }
 
-/** A Bearer token is checked from memory, at once; a cookie may need the store. */
+/** Synchronous when it can be (a token seen before, a memory store): no promise per request then. */
 type Identify = (request: FastifyRequest) => Identity | Promise<Identity>
 
 /**
@@ -59,58 +59,49 @@ export function createAuthHook(
   clearCookie = false,
 ) {
   const { groups } = route
+  if (!groups && !clearCookie) {
+    // A callback hook, not an async one: a synchronous answer costs no promise.
+    return function authenticate(
+      request: FastifyRequest,
+      _reply: FastifyReply,
+      done: HookHandlerDoneFunction,
+    ): void {
+      let identity: Identity | Promise<Identity>
+      try {
+        identity = identify(request)
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)))
+        return
+      }
+      if (!(identity instanceof Promise)) {
+        requestIdentity.set(request, identity)
+        done()
+        return
+      }
+      identity.then((found) => {
+        requestIdentity.set(request, found)
+        done()
+      }, done)
+    }
+  }
   const needed = groups?.map((g) => JSON.stringify(g)).join(' or ')
-  const admit = (request: FastifyRequest, identity: Identity): void => {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
+    let identity: Identity
+    try {
+      identity = await identify(request)
+    } catch (error) {
+      if (clearCookie && error instanceof DaraError && error.status === 401) {
+        if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
+          error.withHeaders({ 'set-cookie': clearedCookie(request) })
+        }
+      }
+      throw error
+    }
     if (groups && !groups.some((group) => identity.user.groups.includes(group))) {
       throw new DaraError('DARA_ERR_AUTH_FORBIDDEN', `${request.method} ${route.path}`, needed)
     }
     requestIdentity.set(request, identity)
   }
-  const refuse = (request: FastifyRequest, error: unknown): unknown => {
-    if (clearCookie && error instanceof DaraError && error.status === 401) {
-      if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
-        error.withHeaders({ 'set-cookie': clearedCookie(request) })
-      }
-    }
-    return error
-  }
-  // A callback hook: a Bearer token is checked without a promise, and the
-  // request goes on in the same turn; only a cookie that needs the store waits.
-  return function authenticate(
-    request: FastifyRequest,
-    _reply: FastifyReply,
-    done: (error?: Error) => void,
-  ): void {
-    let found: Identity | Promise<Identity>
-    try {
-      found = identify(request)
-      if (!(found instanceof Promise)) admit(request, found)
-    } catch (error) {
-      done(asError(refuse(request, error)))
-      return
-    }
-    if (!(found instanceof Promise)) {
-      done()
-      return
-    }
-    found.then(
-      (identity) => {
-        try {
-          admit(request, identity)
-        } catch (error) {
-          done(asError(error))
-          return
-        }
-        done()
-      },
-      (error: unknown) => done(asError(refuse(request, error))),
-    )
-  }
-}
-
-/** Fastify's done() takes an Error; what the checks throw always is one. */
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
 }
 
 function refreshBody(body: unknown): string {
@@ -137,12 +128,18 @@ function refreshBody(body: unknown): string {
 export const CLEARS_COOKIE = new Set(['/api/auth/verify-session'])
 
 /** The routes under /api/auth that every app has. */
-export function authRoutes(sessions: Sessions): AnyApiRoute[] {
+export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApiRoute[] {
   const session = post(
     '/auth/session',
     { authenticated: false, summary: 'Log in: a token pair, and the session cookie' },
     async function createSession({ body, request, reply }) {
+      checkLoginOrigin(request, options.trustedOrigins)
       const login = await sessions.login(body, request.ip)
+      // Who and which session, never a token or handle: enough to audit logins.
+      request.log.info(
+        { user: login.session.user.identityId, sessionId: login.session.sessionId },
+        'Logged in',
+      )
       reply.header('set-cookie', sessionCookie(request, login.handle, login.maxAge))
       return { token: login.token, refreshToken: login.refreshToken, expiresIn: login.expiresIn }
     },
@@ -173,7 +170,13 @@ export function authRoutes(sessions: Sessions): AnyApiRoute[] {
     { summary: 'Log out: the session ends everywhere, its tokens and cookie too' },
     async function revokeSession({ request, reply }) {
       const identity = identityStorage.getStore()
-      if (identity) await sessions.revoke(identity.sessionId, identity.expiresAt)
+      if (identity) {
+        await sessions.revoke(identity.sessionId, identity.expiresAt)
+        request.log.info(
+          { user: identity.user.identityId, sessionId: identity.sessionId },
+          'Logged out',
+        )
+      }
       reply.header('set-cookie', clearedCookie(request))
       return { success: true }
     },

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
+import { SESSION_COOKIE } from '../auth/sessions.ts'
 
-/** The cookie that holds a browser's opaque session handle (never a token). */
-export const SESSION_COOKIE = 'dara_session_token'
+export { SESSION_COOKIE }
 
 /** The value of one cookie of a request, or undefined. */
 export function readCookie(header: string | undefined, name: string): string | undefined {

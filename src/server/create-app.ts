@@ -33,7 +33,8 @@ export interface AppOptions {
   readonly clock?: Clock
   /**
    * Trust `X-Forwarded-*` from a proxy in front (Fastify's `trustProxy`): the client
-   * address for login limits, and https for the cookie's `Secure`.
+   * address for login limits, and https for the cookie's `Secure`. Default
+   * `DARA_TRUST_PROXY` (`true`, or comma-separated addresses and CIDRs).
    */
   readonly trustProxy?: boolean | string | readonly string[]
   /** Origins (`https://app.example`) besides the app's own whose cookie requests pass the CSRF check. */
@@ -67,9 +68,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const state = builderState(config)
   const auth = setUpAuth(state, options)
 
+  const authOptions = { trustedOrigins: new Set(options.trustedOrigins ?? []) }
   const configurations = configurationResolver(state.configurations)
   const plans = [
-    ...authRoutes(auth.sessions).map((route) => planRoute(route, configurations, true)),
+    ...authRoutes(auth.sessions, authOptions).map((route) =>
+      planRoute(route, configurations, true),
+    ),
     ...[...state.routes.keys()].map((route) => planRoute(route, configurations)),
   ]
   checkDuplicates(plans)
@@ -84,7 +88,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const app = Fastify({
     loggerInstance: logger,
     schemaController: { compilersFactory: { buildSerializer } },
-    ...(options.trustProxy === undefined ? {} : { trustProxy: trustProxy(options.trustProxy) }),
+    ...trustProxy(options.trustProxy ?? process.env['DARA_TRUST_PROXY']),
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   })
@@ -149,9 +153,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   for (const middleware of state.middlewares) registerMiddleware(app, middleware)
 
-  const identify = createIdentify(auth.sessions, {
-    trustedOrigins: new Set(options.trustedOrigins ?? []),
-  })
+  const identify = createIdentify(auth.sessions, authOptions)
   void app.register(
     fp((instance, _options, done) => {
       for (const plan of plans) {
@@ -177,6 +179,13 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   return Object.assign(app, { routePlans: plans, sessions: auth.app })
 }
 
-function trustProxy(value: boolean | string | readonly string[]): boolean | string | string[] {
-  return typeof value === 'boolean' || typeof value === 'string' ? value : [...value]
+/** Fastify's trustProxy from the option, or from DARA_TRUST_PROXY (`true`, or addresses and CIDRs). */
+function trustProxy(value: boolean | string | readonly string[] | undefined): {
+  trustProxy?: boolean | string | string[]
+} {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return {}
+  if (value === 'true' || value === '1') return { trustProxy: true }
+  return {
+    trustProxy: typeof value === 'boolean' || typeof value === 'string' ? value : [...value],
+  }
 }

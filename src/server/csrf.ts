@@ -25,6 +25,18 @@ export function checkCsrf(request: FastifyRequest, trusted: ReadonlySet<string>)
   throw new DaraError('DARA_ERR_AUTH_CSRF', 'it has neither an Origin nor a Referer header')
 }
 
+/**
+ * A login from another site's page would sign the browser in to someone
+ * else's account (login CSRF): a login that carries an Origin (browsers send
+ * one on every POST) must carry this site's. Programs send none and pass.
+ */
+export function checkLoginOrigin(request: FastifyRequest, trusted: ReadonlySet<string>): void {
+  const origin = request.headers.origin
+  if (origin !== undefined && !sameSite(origin, request, trusted)) {
+    throw new DaraError('DARA_ERR_AUTH_CSRF', `its Origin ${quote(origin)} is not this site`)
+  }
+}
+
 function sameSite(url: string, request: FastifyRequest, trusted: ReadonlySet<string>): boolean {
   const parsed = parse(url)
   if (!parsed) return false

@@ -229,3 +229,27 @@ void test('a Bearer header wins over the cookie, even when it is wrong', async (
   assert.equal(res.statusCode, 401)
   assert.equal(res.json<{ code: string }>().code, 'DARA_ERR_AUTH_MALFORMED')
 })
+
+void test('a login from another site is refused; from this site or a program it passes', async (t) => {
+  const { app } = cookieApp(t)
+  const login = (headers: Record<string, string>) =>
+    app.inject({ method: 'POST', url: '/api/auth/session', headers })
+  const foreign = await login({ origin: 'https://evil.example' })
+  assert.equal(foreign.statusCode, 403)
+  assert.deepEqual(foreign.json(), csrf('its Origin "https://evil.example" is not this site'))
+  assert.equal(foreign.headers['set-cookie'], undefined)
+  assert.equal((await login({ origin: 'http://localhost:80' })).statusCode, 200)
+  assert.equal((await login({})).statusCode, 200)
+})
+
+void test('DARA_TRUST_PROXY=true does what trustProxy does, for apps that dara start runs', async (t) => {
+  const before = process.env['DARA_TRUST_PROXY']
+  process.env['DARA_TRUST_PROXY'] = 'true'
+  t.after(() => {
+    if (before === undefined) delete process.env['DARA_TRUST_PROXY']
+    else process.env['DARA_TRUST_PROXY'] = before
+  })
+  const { app } = cookieApp(t)
+  const { setCookie } = await browserLogin(app, { 'x-forwarded-proto': 'https' })
+  assert.match(setCookie, /; Secure$/)
+})

@@ -7,18 +7,13 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SECRET, bearer } from '../helpers/auth.ts'
-import { call, startDara, startRedis, type Answer } from '../helpers/processes.ts'
+import { call, field, startDara, startRedis, type Answer } from '../helpers/processes.ts'
 import { needs } from '../helpers/system.ts'
 
 const ENTRY = 'tests/fixtures/redis-app.ts'
 const REVOKED = {
   detail: 'Session revoked: it was logged out; log in again with POST /api/auth/session',
   code: 'DARA_ERR_AUTH_REVOKED',
-}
-
-interface Pair {
-  readonly token: string
-  readonly refreshToken: string
 }
 
 async function login(url: string, username = 'ada', password = 'lovelace') {
@@ -30,8 +25,11 @@ async function login(url: string, username = 'ada', password = 'lovelace') {
   const setCookie = String(res.headers['set-cookie'])
   const handle = /^dara_session_token=([^;]+);/.exec(setCookie)?.[1]
   assert.ok(handle)
-  // Sound: the status and the app's contract say the body is a token pair.
-  return { ...(res.body as Pair), cookie: `dara_session_token=${handle}` }
+  return {
+    token: String(field(res.body, 'token')),
+    refreshToken: String(field(res.body, 'refreshToken')),
+    cookie: `dara_session_token=${handle}`,
+  }
 }
 
 const whoami = (url: string, headers: Record<string, string>) =>
@@ -90,8 +88,8 @@ void describe('sessions shared through Redis', { skip: needs('redis-server') }, 
         json: { refreshToken: grace.refreshToken },
       })
       assert.equal(reused.status, 401)
-      assert.equal((reused.body as { code: string }).code, 'DARA_ERR_AUTH_REFRESH_REUSED')
-      const fresh = (next.body as Pair).token
+      assert.equal(field(reused.body, 'code'), 'DARA_ERR_AUTH_REFRESH_REUSED')
+      const fresh = String(field(next.body, 'token'))
       for (const url of [a.url, b.url]) {
         assert.deepEqual((await whoami(url, bearer(fresh))).body, REVOKED)
       }
@@ -132,10 +130,10 @@ void describe('sessions shared through Redis', { skip: needs('redis-server') }, 
       for (const url of [a.url, b.url]) {
         const res = await until(503, () => whoami(url, bearer(kept.token)))
         assert.match(
-          String((res.body as { detail: string }).detail),
+          String(field(res.body, 'detail')),
           /^Session store unavailable \(Redis: .+\): requests that need a session are refused until it is back; retry shortly$/,
         )
-        assert.equal((res.body as { code: string }).code, 'DARA_ERR_AUTH_STORE_DOWN')
+        assert.equal(field(res.body, 'code'), 'DARA_ERR_AUTH_STORE_DOWN')
         assert.equal((await whoami(url, { cookie: kept.cookie })).status, 503)
         const signIn = await call(`${url}/api/auth/session`, {
           method: 'POST',

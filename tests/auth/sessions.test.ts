@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { decodeJwt } from 'jose'
 import { ConfigurationBuilder, type DaraApp } from 'dara-ts'
-import { DefaultAuthConfig, USER, type AuthConfigOptions } from 'dara-ts/auth'
+import { DefaultAuthConfig, MemorySessionStore, USER, type AuthConfigOptions } from 'dara-ts/auth'
 import { get } from 'dara-ts/http'
 import { SECRET, bearer, buildApp, claimsOf, manualClock } from '../helpers/auth.ts'
 
@@ -290,4 +290,26 @@ void test('app.sessions.mint: a token for any user, revocable by its session id'
     app.sessions.mint({ identityId: 'x', identityName: 'x', groups: [] }, { ttlSeconds: 0 }),
     RangeError,
   )
+})
+
+void test('two apps sharing one store: a session of one works on the other until revoked', async (t) => {
+  const store = new MemorySessionStore()
+  const make = () => {
+    const config = new ConfigurationBuilder()
+    config.setSessionStore(store)
+    config.addEndpoint(get('/secret', () => USER.get()?.identityId))
+    return buildApp(t, config)
+  }
+  const [a, b] = [make(), make()]
+  const res = await a.inject({ method: 'POST', url: '/api/auth/session' })
+  const { token } = res.json<Pair>()
+  const cookie = String(res.headers['set-cookie']).split(';')[0] ?? ''
+  assert.equal((await secret(b, token)).statusCode, 200)
+  const byCookie = await b.inject({ method: 'GET', url: '/api/secret', headers: { cookie } })
+  assert.equal(byCookie.json(), 'user')
+
+  await a.inject({ method: 'POST', url: '/api/auth/revoke-session', headers: bearer(token) })
+  assert.deepEqual((await secret(b, token)).json(), REVOKED)
+  const after = await b.inject({ method: 'GET', url: '/api/secret', headers: { cookie } })
+  assert.deepEqual(after.json(), REVOKED)
 })

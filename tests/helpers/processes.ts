@@ -159,6 +159,12 @@ export interface Answer {
   readonly body: unknown
 }
 
+/** A field of a JSON object answer, or undefined: reads a body without trusting its shape. */
+export function field(body: unknown, key: string): unknown {
+  if (typeof body !== 'object' || body === null) return undefined
+  return Object.entries(body).find(([name]) => name === key)?.[1]
+}
+
 /**
  * One HTTP request on a connection of its own (no keep-alive): what reaches a
  * process is then read in the order it was sent, a revocation message included.

@@ -27,6 +27,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     'verifyPassword',
     'MemorySessionStore',
     'RedisSessionStore',
+    'SESSION_COOKIE',
   ],
 }
 
