@@ -28,6 +28,58 @@ export default tseslint.config(
     },
   },
   {
+    // The client runs in browsers and other services: fetch only. It may use the
+    // server's types, never its code: of src/ it loads only HttpError.
+    files: ['src/client/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/server/**',
+                '**/config/**',
+                '**/cli/**',
+                '**/auth/**',
+                '**/definitions/**',
+              ],
+              message: 'The client may not load server code.',
+            },
+            {
+              group: ['../http/*', '!../http/http-error.ts'],
+              allowTypeImports: true,
+              message:
+                'Of src/http, the client loads only http-error.ts; import types with `import type`.',
+            },
+            {
+              group: ['node:*', 'fastify', 'fastify-*', 'pino', 'jose', 'zod', 'tsx'],
+              allowTypeImports: true,
+              message: 'The client runs in browsers: fetch only, and types from server packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Components know routes and definitions, never the server that mounts them.
+    files: ['src/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/server/**', '**/config/**', '**/cli/**', '**/auth/**'] },
+      ],
+    },
+  },
+  {
+    // The UI reaches the package only through its public subpaths (dara-ts/...).
+    files: ['ui/src/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../../*', '../../../*'] }],
+    },
+  },
+  {
     // Examples prove the package's exports: they import dara-ts by name.
     files: ['examples/**'],
     rules: {

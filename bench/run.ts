@@ -1,8 +1,8 @@
 // `npm run bench`: dara-ts against raw node:http, plain Fastify and FastAPI on
 // the same endpoints, side by side in one run. See bench/README.md for the method.
 //
-//   npm run bench                 3 rounds of 10 s per case, memory to 1M requests;
-//                                 updates the generated part of bench/RESULTS.md
+//   npm run bench                 3 rounds of 10 s per case, memory to 1M requests, a 1 GiB
+//                                 upload; updates the generated part of bench/RESULTS.md
 //   npm run bench -- --quick      1 round of 3 s, memory to 200k; writes bench/results/quick.md
 //   --tool=wrk|autocannon         force a load generator (default: wrk if on PATH)
 //   --only=<id>,<id>              run only these cases (ids in bench/cases.ts); no memory
@@ -31,6 +31,7 @@ import {
 import { redisAvailable, startRedis, type RunningRedis } from './redis.ts'
 import { startServer, type RunningServer, type ServerSpec } from './servers.ts'
 import { mintToken } from './token.ts'
+import { runUploadBench } from './upload.ts'
 
 /** Fixed so that every server signs and verifies with the same key; 44 bytes. */
 const SECRET = 'dara-ts-bench-secret-not-for-production-0001'
@@ -290,3 +291,5 @@ function withAnalysis(path: string, generated: string): string {
 }
 
 await main()
+// The 1 GiB upload (bench/upload.ts) takes a while: full runs only.
+if (!partial) await runUploadBench()

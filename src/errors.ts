@@ -93,6 +93,16 @@ export const ERRORS = {
     status: 401,
     message: 'Token expired: get a new one from POST /api/auth/session',
   },
+  DARA_ERR_AUTH_SCOPE: {
+    status: 403,
+    message:
+      "This token is limited to the scopes %s, and %s accepts %s. Use a token with one of its scopes, or list the scope in the route's `scopes`.",
+  },
+  DARA_ERR_TOKEN_REVOKE_LOCAL: {
+    status: 500,
+    message:
+      'The app keeps its sessions in the memory of its own process (%s), so a revocation made by this command would never reach it. Revoke with the token itself: POST /api/auth/revoke-session with "Authorization: Bearer <token>"; or give the app a shared store (DARA_REDIS_URL).',
+  },
   DARA_ERR_AUTH_SECRET_WEAK: {
     status: 500,
     message:
@@ -159,6 +169,57 @@ export const ERRORS = {
     status: 503,
     message:
       'Session store unavailable (%s): requests that need a session are refused until it is back; retry shortly',
+  },
+  DARA_ERR_PAGE_INVALID: {
+    status: 500,
+    message: 'config.addPage(%s): %s',
+  },
+  DARA_ERR_PAGE_DUPLICATE: {
+    status: 500,
+    message:
+      'Pages %s and %s both answer at /%s. Rename one, or give it its own path: config.addPage(name, content, { path: "other" }).',
+  },
+  DARA_ERR_PAGE_NOT_FOUND: {
+    status: 404,
+    message: 'No page at path "%s"',
+  },
+  DARA_ERR_COMPONENT_NO_UI: {
+    status: 500,
+    message:
+      'Page "%s" uses component %s, which the UI cannot render: it has no React side (the UI knows %s). Build the page from those components, or register %s with config.addComponent() without placing it in a page.',
+  },
+  DARA_ERR_UI_NOT_BUILT: {
+    status: 500,
+    message:
+      'The app has pages but the UI is not built (%s is missing). Run `npm run build` in the dara-ts package.',
+  },
+  DARA_ERR_UPLOAD_NOT_MULTIPART: {
+    status: 415,
+    message: 'Send the file as multipart/form-data, in a field named "data" (got %s)',
+  },
+  DARA_ERR_UPLOAD_NO_FILE: {
+    status: 422,
+    message: 'No file: send it as multipart/form-data in a field named "data"',
+  },
+  DARA_ERR_UPLOAD_RESOLVER_UNKNOWN: {
+    status: 400,
+    message: 'Unknown resolver_id "%s": no UploadDropzone of this app has that id',
+  },
+  DARA_ERR_UPLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'The file is too large: the limit is %s',
+  },
+  DARA_ERR_UPLOAD_TYPE: {
+    status: 415,
+    message: 'Files of type %s are not accepted here; accepted: %s',
+  },
+  DARA_ERR_UPLOAD_ABORTED: {
+    status: 400,
+    message: 'The upload ended before the whole file arrived',
+  },
+  DARA_ERR_UPLOAD_CSV: {
+    status: 422,
+    message: 'The file is not valid CSV: %s',
   },
 } as const satisfies Record<string, ErrorRow>
 

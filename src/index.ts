@@ -5,6 +5,7 @@
  * @module
  */
 export { ConfigurationBuilder } from './config/index.ts'
+export type { DocsOptions } from './config/index.ts'
 export { createApp } from './server/index.ts'
 export type { AppOptions, DaraApp } from './server/index.ts'
 export { DaraError } from './errors.ts'

@@ -13,6 +13,8 @@ export interface Identity {
   readonly sessionId: string
   /** When the credential that proved it ends (epoch milliseconds). */
   readonly expiresAt: number
+  /** Set on a token made for scripts with scopes: the routes it may call are those listing one. */
+  readonly scopes?: readonly string[]
 }
 
 /** Holds the caller of the request being served, across every await below it. */

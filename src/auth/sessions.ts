@@ -217,7 +217,11 @@ export function createSessions(deps: {
      */
     async mint(
       user: UserData,
-      options: { readonly ttlSeconds?: number; readonly sessionId?: string } = {},
+      options: {
+        readonly ttlSeconds?: number
+        readonly sessionId?: string
+        readonly scopes?: readonly string[]
+      } = {},
     ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
       if (!isUser(user)) {
         throw new TypeError('mint(user): pass { identityId, identityName, groups: [] }')
@@ -230,7 +234,7 @@ export function createSessions(deps: {
       }
       const sessionId = options.sessionId ?? randomUUID()
       const expiresAt = clock() + ttl * 1000
-      const token = await tokens.sign(user, sessionId, expiresAt)
+      const token = await tokens.sign(user, sessionId, expiresAt, options.scopes)
       return { token, sessionId, expiresAt: new Date(expiresAt) }
     },
 

@@ -23,8 +23,16 @@ export interface TokenOptions {
 }
 
 export interface TokenService {
-  /** Signs an access token for a user's session, valid until `expiresAt` (epoch ms). */
-  sign(user: UserData, sessionId: string, expiresAt: number): Promise<string>
+  /**
+   * Signs an access token for a user's session, valid until `expiresAt` (epoch
+   * ms); with `scopes`, limited to the routes that list one of them.
+   */
+  sign(
+    user: UserData,
+    sessionId: string,
+    expiresAt: number,
+    scopes?: readonly string[],
+  ): Promise<string>
   /**
    * Checks signature, algorithm, issuer, claims and expiry against the clock.
    * Synchronous: HMAC-SHA256 of a token takes microseconds, less than a promise's turn.
@@ -105,7 +113,9 @@ export function createTokenService(options: TokenOptions): TokenService {
 
     const { sub, sid, name, groups } = payload
     const email = payload['email']
+    const scope = payload['scope']
     if (
+      (scope !== undefined && typeof scope !== 'string') ||
       typeof sub !== 'string' ||
       typeof sid !== 'string' ||
       typeof name !== 'string' ||
@@ -122,16 +132,24 @@ export function createTokenService(options: TokenOptions): TokenService {
       groups: Object.freeze(groups),
       ...(email === undefined ? {} : { identityEmail: email }),
     })
-    return Object.freeze({ user, sessionId: sid, expiresAt: exp * 1000 })
+    const identity: Identity = Object.freeze({
+      user,
+      sessionId: sid,
+      expiresAt: exp * 1000,
+      ...(scope === undefined ? {} : { scopes: Object.freeze(scope.split(' ').filter(Boolean)) }),
+    })
+    return identity
   }
 
   return {
-    sign(user, sessionId, expiresAt) {
+    sign(user, sessionId, expiresAt, scopes) {
       const claims = {
         sid: sessionId,
         name: user.identityName,
         groups: user.groups,
         ...(user.identityEmail === undefined ? {} : { email: user.identityEmail }),
+        // OAuth's spelling: one string of names separated by spaces.
+        ...(scopes === undefined ? {} : { scope: scopes.join(' ') }),
         sub: user.identityId,
         iss: ISSUER,
         iat: Math.floor(clock() / 1000),

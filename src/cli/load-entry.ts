@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigurationBuilder } from '../config/configuration-builder.ts'
-import { isComponentClass } from '../definitions/component-instance.ts'
 import { DaraError } from '../errors.ts'
 
 /**
@@ -18,8 +17,6 @@ export async function loadEntry(entry: string): Promise<ConfigurationBuilder> {
   const config = module['config']
   if (!(config instanceof ConfigurationBuilder))
     throw new DaraError('DARA_ERR_ENTRY_NO_CONFIG', entry)
-  for (const value of Object.values(module)) {
-    if (isComponentClass(value)) config.addComponent(value)
-  }
+  config.discover(module)
   return config
 }

@@ -1,5 +1,15 @@
-import { createApp } from '../server/create-app.ts'
+import { createApp, type AppOptions } from '../server/create-app.ts'
 import { loadEntry } from './load-entry.ts'
+
+/**
+ * How every command of the CLI builds an app, so that `dara token` reaches the
+ * same secret and session store as `dara start`. In development, sessions are
+ * kept in a file beside the generated secret, so a restart (or --reload) logs
+ * nobody out. Production chooses its own store.
+ */
+export function cliAppOptions(): AppOptions {
+  return process.env['NODE_ENV'] !== 'production' ? { sessionFile: '.dara/sessions.json' } : {}
+}
 
 export interface StartOptions {
   readonly entry: string
@@ -10,10 +20,7 @@ export interface StartOptions {
 /** Loads the app, listens, prints where and what, and closes gracefully on SIGINT or SIGTERM. */
 export async function start(options: StartOptions): Promise<void> {
   const config = await loadEntry(options.entry)
-  // In development, sessions are kept in a file beside the generated secret, so
-  // a restart (or --reload) logs nobody out. Production chooses its own store.
-  const development = process.env['NODE_ENV'] !== 'production'
-  const app = createApp(config, development ? { sessionFile: '.dara/sessions.json' } : {})
+  const app = createApp(config, cliAppOptions())
   try {
     await app.listen({ port: options.port, host: options.host })
   } catch (error) {
@@ -32,6 +39,9 @@ export async function start(options: StartOptions): Promise<void> {
     (plan) =>
       `  ${plan.route.method.padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
   )
+  if (app.hasRoute({ method: 'GET', url: '/api/docs' })) {
+    lines.push(`API docs: http://${host}:${port}/api/docs (OpenAPI: /api/openapi.json)`)
+  }
   console.log(
     `dara-ts app ${options.entry} listening on http://${host}:${port}\n${lines.join('\n')}`,
   )

@@ -1,9 +1,24 @@
 import { AuthConfig } from '../auth/auth-config.ts'
 import type { SessionStore } from '../auth/session-store.ts'
-import { isComponentClass, type ComponentClass } from '../definitions/component-instance.ts'
+import {
+  ComponentInstance,
+  isComponentClass,
+  type ComponentClass,
+} from '../definitions/component-instance.ts'
+import { isPagePath, pagePath } from '../definitions/page.ts'
 import { EndpointConfiguration } from '../definitions/endpoint-configuration.ts'
+import { DaraError } from '../errors.ts'
 import { ApiRoute, type AnyApiRoute } from '../http/api-route.ts'
-import { createState, type BuilderState, type Middleware, type StartupFunction } from './state.ts'
+import {
+  createState,
+  type BuilderState,
+  type DocsOptions,
+  type Middleware,
+  type StartupFunction,
+} from './state.ts'
+
+/** Paths the UI and the server use themselves. */
+const RESERVED_PAGE_PATHS: readonly string[] = ['api', 'assets', 'login', 'logout']
 
 /**
  * Everything an app is made of: its endpoints, their configurations, its
@@ -64,11 +79,86 @@ export class ConfigurationBuilder {
       if (!(route instanceof ApiRoute)) {
         throw new TypeError(`${component.name}.requiredRoutes holds something that is not a route`)
       }
-      if (!this.#state.routes.has(route)) {
-        this.#state.routes.set(route, { kind: 'component', component: component.name })
-      }
     }
+    this.#state.components.add(component)
     return component
+  }
+
+  /**
+   * Adds a page: its name shows in the menu, its path is the name made url-safe
+   * (`'Sales Report'` answers at `/sales-report`) unless `options.path` sets it.
+   * Pages show in the menu in the order they were added; the first is the home
+   * page. Every component used in `content` is registered with its
+   * `requiredRoutes` (import discovery). Returns the page's path.
+   *
+   * @example
+   * ```ts
+   * import { ConfigurationBuilder } from 'dara-ts'
+   * import { Heading, Stack, Text } from 'dara-ts/components'
+   *
+   * export const config = new ConfigurationBuilder()
+   * config.addPage('Home', new Stack([new Heading('Hello'), new Text('Welcome')]))
+   * ```
+   */
+  addPage(
+    name: string,
+    content: ComponentInstance,
+    options: { readonly path?: string } = {},
+  ): string {
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new DaraError('DARA_ERR_PAGE_INVALID', JSON.stringify(name), 'give the page a name')
+    }
+    const shown = JSON.stringify(name)
+    if (!(content instanceof ComponentInstance)) {
+      throw new DaraError(
+        'DARA_ERR_PAGE_INVALID',
+        shown,
+        'its content must be a component instance, such as new Stack([...])',
+      )
+    }
+    const path = options.path ?? pagePath(name)
+    if (!isPagePath(path)) {
+      throw new DaraError(
+        'DARA_ERR_PAGE_INVALID',
+        shown,
+        `the path "${path}" is not url-safe: use lower-case letters, digits and single dashes, at most 100 characters (pass { path })`,
+      )
+    }
+    if (RESERVED_PAGE_PATHS.includes(path)) {
+      throw new DaraError(
+        'DARA_ERR_PAGE_INVALID',
+        shown,
+        `the path "${path}" belongs to dara-ts; pass another one with { path }`,
+      )
+    }
+    const other = this.#state.pages.find((page) => page.path === path)
+    if (other)
+      throw new DaraError('DARA_ERR_PAGE_DUPLICATE', JSON.stringify(other.name), shown, path)
+    this.#state.pages.push({ name, path, content })
+    return path
+  }
+
+  /**
+   * Import discovery for a module: every ComponentInstance subclass it
+   * exports, and the class of every component instance it exports, is
+   * registered as with addComponent(). `dara start` does this for the app's
+   * entry module; call it yourself when you build the app with createApp().
+   *
+   * @example
+   * ```ts
+   * import { ConfigurationBuilder } from 'dara-ts'
+   * import * as components from './components.ts'
+   *
+   * export const config = new ConfigurationBuilder()
+   * config.discover(components)
+   * ```
+   */
+  discover(module: object): void {
+    for (const value of Object.values(module)) {
+      if (isComponentClass(value)) this.addComponent(value)
+      else if (value instanceof ComponentInstance && isComponentClass(value.constructor))
+        this.addComponent(value.constructor)
+    }
   }
 
   /** Sets how users log in; the last call wins. Returns the config. */
@@ -99,6 +189,26 @@ export class ConfigurationBuilder {
   addMiddleware<M extends Middleware>(middleware: M): M {
     this.#state.middlewares.push(middleware)
     return middleware
+  }
+
+  /**
+   * Sets how the app describes its endpoints: the OpenAPI document at
+   * `GET /api/openapi.json` and the interactive docs page at `/api/docs`. Both
+   * are on unless `NODE_ENV` is `production`; `docs(false)` turns them off,
+   * `docs(true)` on; an object also sets `authenticated` and the document's
+   * title, version and description. A later call replaces what it sets.
+   *
+   * @example
+   * ```ts
+   * config.docs({ enabled: true, authenticated: true, title: 'Shop API', version: '1.4.0' })
+   * ```
+   */
+  docs(options: boolean | DocsOptions): void {
+    if (typeof options === 'boolean') options = { enabled: options }
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('config.docs(options): pass true, false or an object of options')
+    }
+    this.#state.docs = { ...this.#state.docs, ...options }
   }
 
   /**

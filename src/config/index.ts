@@ -1,1 +1,2 @@
 export { ConfigurationBuilder } from './configuration-builder.ts'
+export type { DocsOptions } from './state.ts'

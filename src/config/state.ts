@@ -14,6 +14,8 @@ import type {
 } from 'fastify'
 import type { AuthConfig } from '../auth/auth-config.ts'
 import type { SessionStore } from '../auth/session-store.ts'
+import type { ComponentClass } from '../definitions/component-instance.ts'
+import type { Page } from '../definitions/page.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 
 /** Fastify hooks by name, each as Fastify types it. */
@@ -46,6 +48,20 @@ export const MIDDLEWARE_HOOKS: readonly string[] = [
   'onRequestAbort',
 ]
 
+/** How the app serves its OpenAPI document and docs page; set with `config.docs()`. */
+export interface DocsOptions {
+  /** Serve `/api/openapi.json` and `/api/docs`; default: unless `NODE_ENV` is `production`. */
+  readonly enabled?: boolean
+  /** Require a session token for both, as for any authenticated endpoint; default `false`. */
+  readonly authenticated?: boolean
+  /** The document's `info.title`; default `dara-ts app`. */
+  readonly title?: string
+  /** The document's `info.version` (your API's version); default `0.0.0`. */
+  readonly version?: string
+  /** The document's `info.description` (Markdown). */
+  readonly description?: string
+}
+
 /** What may run at start: its returned function, if any, runs at shutdown. */
 export type StartupFunction = () => unknown
 
@@ -56,11 +72,15 @@ export type RouteOrigin =
 /** Everything a builder has been told; read by the server, never by users. */
 export interface BuilderState {
   readonly routes: Map<AnyApiRoute, RouteOrigin>
+  /** Component classes registered by addComponent or import discovery. */
+  readonly components: Set<ComponentClass>
+  readonly pages: Page[]
   readonly configurations: Map<object, object>
   readonly middlewares: Middleware[]
   readonly startup: StartupFunction[]
   readonly warnings: string[]
   auth: AuthConfig | undefined
+  docs: DocsOptions
   sessionStore: SessionStore | undefined
 }
 
@@ -69,11 +89,14 @@ const states = new WeakMap<object, BuilderState>()
 export function createState(owner: object): BuilderState {
   const state: BuilderState = {
     routes: new Map(),
+    components: new Set(),
+    pages: [],
     configurations: new Map(),
     middlewares: [],
     startup: [],
     warnings: [],
     auth: undefined,
+    docs: {},
     sessionStore: undefined,
   }
   states.set(owner, state)

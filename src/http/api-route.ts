@@ -13,6 +13,11 @@ export interface RouteOptions {
   readonly dependencies?: readonly DependencyLike[]
   /** Requires a valid session; true unless set to false. */
   readonly authenticated?: boolean
+  /**
+   * Scopes that open the route to tokens made with scopes (`dara token create
+   * --scope`). Tokens without scopes, such as a browser's session, are not limited.
+   */
+  readonly scopes?: readonly string[]
   /** Only users in at least one of these groups may call (403 for others); needs authentication. */
   readonly groups?: readonly string[]
   /** Values the handler receives by name: EndpointConfiguration classes and dependencies. */
@@ -25,8 +30,16 @@ export interface RouteOptions {
   readonly body?: z.ZodType
   /** zod schema for the headers (names in lower case). */
   readonly headers?: z.ZodType
+  /**
+   * zod schema of the JSON the endpoint answers with: it appears in the OpenAPI
+   * document, the handler must return its input type, and `dara-ts/client`
+   * types results with its output.
+   */
+  readonly response?: z.ZodType
   /** One line on what the endpoint does, for logs and generated docs. */
   readonly summary?: string
+  /** Longer text for the generated docs (Markdown). */
+  readonly description?: string
 }
 
 /** A handler: sync or async, returning a value sent as JSON, or a Response, Buffer or stream sent as it is. */

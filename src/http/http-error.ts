@@ -14,7 +14,7 @@
  * ```
  */
 export class HttpError extends Error {
-  override readonly name = 'HttpError'
+  override readonly name: string = 'HttpError'
   readonly status: number
   readonly detail: unknown
   readonly headers: Readonly<Record<string, string>>

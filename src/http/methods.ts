@@ -1,13 +1,19 @@
+import type { z } from 'zod'
 import { ApiRoute, type Handler, type HttpMethod, type RouteOptions } from './api-route.ts'
 
 type NoOptions = Record<never, never>
+
+/** What a handler may return: with `options.response`, that schema's input, sync or async. */
+type Returns<O> = [O] extends [{ readonly response: infer S extends z.ZodType }]
+  ? z.input<S> | PromiseLike<z.input<S>>
+  : unknown
 
 interface MethodHelper<M extends HttpMethod> {
   <const U extends string, R>(
     url: U,
     handler: Handler<U, NoOptions, R>,
   ): ApiRoute<M, U, NoOptions, R>
-  <const U extends string, const O extends RouteOptions, R>(
+  <const U extends string, const O extends RouteOptions, R extends Returns<O>>(
     url: U,
     options: O,
     handler: Handler<U, O, R>,

@@ -28,7 +28,12 @@ export interface AppSessions {
   /** A Bearer token for `user`, valid `ttlSeconds` (default: the auth config's token lifetime). */
   mint(
     user: UserData,
-    options?: { readonly ttlSeconds?: number; readonly sessionId?: string },
+    options?: {
+      readonly ttlSeconds?: number
+      readonly sessionId?: string
+      /** Limits the token to the routes that list one of these in `scopes`. */
+      readonly scopes?: readonly string[]
+    },
   ): Promise<{ token: string; sessionId: string; expiresAt: Date }>
   /** Ends a session everywhere the store reaches: its tokens and cookie are refused at once. */
   revoke(sessionId: string): Promise<void>

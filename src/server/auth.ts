@@ -55,10 +55,20 @@ function bearerToken(header: string): string {
  */
 export function createAuthHook(
   identify: Identify,
-  route: { readonly path: string; readonly groups?: readonly string[] | undefined },
+  route: {
+    readonly path: string
+    readonly groups?: readonly string[] | undefined
+    readonly scopes?: readonly string[] | undefined
+  },
   clearCookie = false,
 ) {
   const { groups } = route
+  const scopes = route.scopes ?? []
+  /** Lets the identity through, or throws the 403 of a token whose scopes the route does not list. */
+  const admit = (request: FastifyRequest, identity: Identity): void => {
+    checkScopes(identity, scopes, request.method, route.path)
+    requestIdentity.set(request, identity)
+  }
   if (!groups && !clearCookie) {
     // A callback hook, not an async one: a synchronous answer costs no promise.
     return function authenticate(
@@ -66,6 +76,15 @@ export function createAuthHook(
       _reply: FastifyReply,
       done: HookHandlerDoneFunction,
     ): void {
+      const settle = (identity: Identity): void => {
+        try {
+          admit(request, identity)
+        } catch (error) {
+          done(error instanceof Error ? error : new Error(String(error)))
+          return
+        }
+        done()
+      }
       let identity: Identity | Promise<Identity>
       try {
         identity = identify(request)
@@ -73,15 +92,8 @@ export function createAuthHook(
         done(error instanceof Error ? error : new Error(String(error)))
         return
       }
-      if (!(identity instanceof Promise)) {
-        requestIdentity.set(request, identity)
-        done()
-        return
-      }
-      identity.then((found) => {
-        requestIdentity.set(request, found)
-        done()
-      }, done)
+      if (identity instanceof Promise) identity.then(settle, done)
+      else settle(identity)
     }
   }
   const needed = groups?.map((g) => JSON.stringify(g)).join(' or ')
@@ -100,8 +112,24 @@ export function createAuthHook(
     if (groups && !groups.some((group) => identity.user.groups.includes(group))) {
       throw new DaraError('DARA_ERR_AUTH_FORBIDDEN', `${request.method} ${route.path}`, needed)
     }
-    requestIdentity.set(request, identity)
+    admit(request, identity)
   }
+}
+
+/** A token made with scopes reaches only the routes that list one of them. */
+function checkScopes(
+  identity: Identity,
+  scopes: readonly string[],
+  method: string,
+  path: string,
+): void {
+  if (!identity.scopes || identity.scopes.some((scope) => scopes.includes(scope))) return
+  throw new DaraError(
+    'DARA_ERR_AUTH_SCOPE',
+    identity.scopes.join(', '),
+    `${method} ${path}`,
+    scopes.length ? scopes.join(', ') : '(none: scoped tokens may not call it)',
+  )
 }
 
 function refreshBody(body: unknown): string {

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import pino, { type DestinationStream } from 'pino'
@@ -7,11 +8,18 @@ import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { setUpAuth, type AppSessions } from './auth-setup.ts'
+import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
+import { UPLOAD_REGISTRY } from '../components/upload-registry.ts'
+import { upload } from '../components/upload-route.ts'
+import type { ComponentClass } from '../definitions/component-instance.ts'
+import type { AnyApiRoute } from '../http/api-route.ts'
+import { pageRoutes, scanPages } from './pages.ts'
 import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } from './plan.ts'
+import { DEFAULT_UI_DIR, loadUi, mountUi } from './ui.ts'
 
 /** How the server is run, as opposed to what the app is. */
 export interface AppOptions {
@@ -23,6 +31,8 @@ export interface AppOptions {
    * in `secretFile`.
    */
   readonly secret?: string
+  /** Where the built UI is (default: the package's `dist/ui`); read only when the app has pages. */
+  readonly uiDir?: string
   /** Where development keeps its generated secret (default `.dara/secret`). */
   readonly secretFile?: string
   /** Where sessions live; wins over `config.setSessionStore()` and `DARA_REDIS_URL`. */
@@ -68,13 +78,25 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const state = builderState(config)
   const auth = setUpAuth(state, options)
 
+  // Import discovery: the components used in pages join those registered or
+  // exported, and each brings its requiredRoutes, mounted once however many name them.
+  const ui = state.pages.length > 0 ? loadUi(options.uiDir ?? DEFAULT_UI_DIR) : undefined
+  const scan = ui ? scanPages(state.pages, ui.rendered) : undefined
+  const components = new Set<ComponentClass>([...state.components, ...(scan?.classes ?? [])])
+  const routes = new Set<AnyApiRoute>(state.routes.keys())
+  for (const component of components)
+    for (const route of component.requiredRoutes) routes.add(route)
+
   const authOptions = { trustedOrigins: new Set(options.trustedOrigins ?? []) }
   const configurations = configurationResolver(state.configurations)
   const plans = [
     ...authRoutes(auth.sessions, authOptions).map((route) =>
       planRoute(route, configurations, true),
     ),
-    ...[...state.routes.keys()].map((route) => planRoute(route, configurations)),
+    ...(ui ? pageRoutes(state.pages, state.auth) : []).map((route) =>
+      planRoute(route, configurations),
+    ),
+    ...[...routes].map((route) => planRoute(route, configurations)),
   ]
   checkDuplicates(plans)
 
@@ -154,28 +176,48 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   for (const middleware of state.middlewares) registerMiddleware(app, middleware)
 
   const identify = createIdentify(auth.sessions, authOptions)
+  const mount = (instance: FastifyInstance, plan: RoutePlan): void => {
+    const { groups, scopes } = plan.route.options
+    instance.route({
+      method: plan.route.method,
+      url: plan.path,
+      ...(plan.route.authenticated
+        ? {
+            onRequest: createAuthHook(
+              identify,
+              { path: plan.path, groups, scopes },
+              CLEARS_COOKIE.has(plan.path),
+            ),
+          }
+        : {}),
+      handler: createHandler(plan),
+    })
+  }
   void app.register(
     fp((instance, _options, done) => {
-      for (const plan of plans) {
-        const { groups } = plan.route.options
-        instance.route({
-          method: plan.route.method,
-          url: plan.path,
-          ...(plan.route.authenticated
-            ? {
-                onRequest: createAuthHook(
-                  identify,
-                  { path: plan.path, groups },
-                  CLEARS_COOKIE.has(plan.path),
-                ),
-              }
-            : {}),
-          handler: createHandler(plan),
-        })
+      for (const plan of plans) if (plan.route !== upload) mount(instance, plan)
+      if (docsEnabled(state.docs)) {
+        registerDocs(instance, plans, state.docs, (path) => createAuthHook(identify, { path }))
       }
       done()
     }),
   )
+  const uploadPlan = plans.find((plan) => plan.route === upload)
+  if (uploadPlan) {
+    // Multipart parsing is registered for the upload route alone: other routes
+    // keep answering 415 to a multipart body.
+    app.decorate(UPLOAD_REGISTRY, scan?.uploads ?? new Map<string, never>())
+    void app.register(async (instance) => {
+      await instance.register(multipart)
+      mount(instance, uploadPlan)
+    })
+  }
+  if (ui)
+    mountUi(
+      app,
+      ui,
+      state.pages.map((page) => page.path),
+    )
   return Object.assign(app, { routePlans: plans, sessions: auth.app })
 }
 

@@ -4,6 +4,7 @@ import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { RESERVED_CONTEXT_KEYS, type Injectable } from '../http/context.ts'
 import { isDependency, toDependency, type Dependency } from '../http/dependency.ts'
+import { isFrameworkRoute } from '../http/framework-routes.ts'
 import { mountPath } from '../http/path.ts'
 
 /** A value ready at start (a configuration), or the index of a dependency's result. */
@@ -32,7 +33,8 @@ export interface RoutePlan {
   readonly bindings: readonly Binding[]
 }
 
-const RESERVED_PREFIXES = ['/api/auth', '/api/core']
+/** Paths dara-ts serves itself; a user route there stops the start. */
+const RESERVED_PREFIXES = ['/api/auth', '/api/core', '/api/docs', '/api/openapi.json']
 
 /**
  * Works out where a route mounts and what it injects. Every mistake found here
@@ -41,7 +43,7 @@ const RESERVED_PREFIXES = ['/api/auth', '/api/core']
 export function planRoute(
   route: AnyApiRoute,
   configurations: ConfigurationResolver,
-  internal = false,
+  internal = isFrameworkRoute(route),
 ): RoutePlan {
   const where = `${route.method} ${route.url}`
   const mounted = mountPath(route.url)
@@ -49,7 +51,7 @@ export function planRoute(
   if (!internal) {
     const reserved = RESERVED_PREFIXES.find((p) => reaches(mounted.path, p))
     if (reserved) {
-      const suggestion = mounted.path.replace(/^\/api\/(auth|core)/, '/api/app-$1')
+      const suggestion = mounted.path.replace(/^\/api\//, '/api/app-')
       throw new DaraError(
         'DARA_ERR_ROUTE_RESERVED',
         `${route.method} ${mounted.path}`,
@@ -77,6 +79,21 @@ export function planRoute(
         'DARA_ERR_ROUTE_INVALID',
         where,
         '`groups` needs an authenticated route; remove `authenticated: false` or the groups',
+      )
+    }
+  }
+
+  const { scopes } = route.options
+  if (scopes !== undefined) {
+    // A string would pass `includes` on its substrings: only a list of names will do.
+    if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s !== '')) {
+      throw new DaraError('DARA_ERR_ROUTE_INVALID', where, '`scopes` must be a list of scope names')
+    }
+    if (!route.authenticated) {
+      throw new DaraError(
+        'DARA_ERR_ROUTE_INVALID',
+        where,
+        '`scopes` needs an authenticated route; remove `authenticated: false` or the scopes',
       )
     }
   }

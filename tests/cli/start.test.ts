@@ -181,6 +181,10 @@ void test(
       app.output.stdout,
       /^dara-ts app examples\/seed\/main\.ts listening on http:\/\/127\.0\.0\.1:\d+$/m,
     )
+    assert.match(
+      app.output.stdout,
+      /^API docs: http:\/\/127\.0\.0\.1:\d+\/api\/docs \(OpenAPI: \/api\/openapi\.json\)$/m,
+    )
     assert.deepEqual(routeTable(app.output.stdout), [
       ...AUTH_ROUTES,
       ['GET', '/api/custom/', 'authenticated'],
@@ -268,6 +272,11 @@ const ERROR_CASES: readonly StartErrorCase[] = [
     name: 'a route under /auth/',
     args: ['start', 'tests/fixtures/reserved-route.ts', '--port', '0'],
     line: 'error DARA_ERR_ROUTE_RESERVED: POST /api/auth/login lies under /api/auth/, which belongs to dara-ts. Move the endpoint to another path, for example /api/app-auth/login.',
+  },
+  {
+    name: 'a page component with no React side',
+    args: ['start', 'tests/fixtures/no-react-side.ts', '--port', '0'],
+    line: 'error DARA_ERR_COMPONENT_NO_UI: Page "Dashboard" uses component Chart, which the UI cannot render: it has no React side (the UI knows Button, Card, Heading, Stack, Text, UploadDropzone). Build the page from those components, or register Chart with config.addComponent() without placing it in a page.',
   },
   {
     name: 'an unknown command',

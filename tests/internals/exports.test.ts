@@ -29,6 +29,18 @@ const EXPECTED: Record<string, readonly string[]> = {
     'RedisSessionStore',
     'SESSION_COOKIE',
   ],
+  './client': ['createClient', 'ResponseError', 'HttpError'],
+  './components': [
+    'Stack',
+    'Card',
+    'Heading',
+    'Text',
+    'Button',
+    'UploadDropzone',
+    'refresh',
+    'navigate',
+  ],
+  './endpoints': ['upload'],
 }
 
 void test('the exports map holds exactly the public subpaths', () => {

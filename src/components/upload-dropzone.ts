@@ -1,0 +1,78 @@
+import { ComponentInstance } from '../definitions/component-instance.ts'
+import type { Action } from './actions.ts'
+import { upload } from './upload-route.ts'
+import {
+  CSV_ACCEPT,
+  DEFAULT_CSV_MAX_SIZE,
+  DEFAULT_MAX_SIZE,
+  type UploadResolver,
+  type UploadSpec,
+} from './upload-spec.ts'
+
+/** The options of an UploadDropzone. */
+export interface UploadDropzoneProps {
+  /**
+   * Accepted files, as an `<input accept>` takes them: extensions and content
+   * types, comma-separated (`'.csv,text/csv'`, `'image/*'`). Default: CSV files
+   * without a resolver, any file with one.
+   */
+  readonly accept?: string
+  /** Receives each uploaded file; without it, a CSV file is parsed into rows. */
+  readonly resolver?: UploadResolver
+  /** What the UI does after a successful upload. */
+  readonly onDrop?: Action
+  /** Also upload text pasted anywhere on the page, as a file named `pasted_data`. */
+  readonly enablePaste?: boolean
+  /**
+   * The largest file accepted, in bytes; larger ones get 413. Default: 100 MiB
+   * with a resolver, 10 MiB without (the rows are held in memory).
+   */
+  readonly maxSize?: number
+}
+
+const specs = new WeakMap<ComponentInstance, UploadSpec>()
+
+/** The upload spec of a dropzone, or undefined for any other component. */
+export function uploadSpecOf(component: ComponentInstance): UploadSpec | undefined {
+  return specs.get(component)
+}
+
+/**
+ * A zone where users drop, choose or paste a file; the file is streamed to the
+ * `upload` endpoint, which this component mounts, and handed to `resolver`.
+ * Each dropzone gets its own id when the app starts, so its resolver is found
+ * by id, and only the dropzones of this app can be reached.
+ *
+ * @example
+ * ```ts
+ * import { UploadDropzone, refresh } from 'dara-ts/components'
+ *
+ * const dropzone = new UploadDropzone({
+ *   accept: '.csv',
+ *   maxSize: 10 * 1024 * 1024,
+ *   resolver: (file) => file.saveTo('uploads'),
+ *   onDrop: refresh(),
+ * })
+ * ```
+ */
+export class UploadDropzone extends ComponentInstance {
+  static override requiredRoutes = [upload]
+
+  constructor(props: UploadDropzoneProps = {}) {
+    const maxSize = props.maxSize ?? (props.resolver ? DEFAULT_MAX_SIZE : DEFAULT_CSV_MAX_SIZE)
+    if (!Number.isSafeInteger(maxSize) || maxSize <= 0) {
+      throw new TypeError('UploadDropzone: maxSize must be a positive whole number of bytes')
+    }
+    if (props.resolver !== undefined && typeof props.resolver !== 'function') {
+      throw new TypeError('UploadDropzone: resolver must be a function (file, filename) => ...')
+    }
+    const accept = props.accept ?? (props.resolver ? undefined : CSV_ACCEPT)
+    super({
+      accept: accept ?? null,
+      onDrop: props.onDrop ?? null,
+      enablePaste: props.enablePaste ?? false,
+      maxSize,
+    })
+    specs.set(this, { accept, resolver: props.resolver, maxSize })
+  }
+}

@@ -1,0 +1,190 @@
+import { z } from 'zod'
+import type { RouteOptions } from '../http/api-route.ts'
+import type { RoutePlan } from './plan.ts'
+
+/** A JSON Schema, as zod writes it and OpenAPI 3.1 takes it. */
+type JsonSchema = Record<string, unknown>
+
+/** What the document says about the API itself. */
+export interface OpenApiInfo {
+  readonly title: string
+  readonly version: string
+  readonly description?: string
+}
+
+const SECURITY_SCHEME = 'bearerAuth'
+
+const ERROR_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: { detail: {}, code: { type: 'string' } },
+  required: ['detail'],
+}
+
+const VALIDATION_ERROR_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    detail: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          in: { enum: ['path', 'query', 'header', 'body'] },
+          path: { type: 'array', items: { type: ['string', 'number'] } },
+          code: { type: 'string' },
+          message: { type: 'string' },
+        },
+        required: ['in', 'path', 'code', 'message'],
+      },
+    },
+  },
+  required: ['detail'],
+}
+
+function errorResponse(description: string, schema = 'Error'): JsonSchema {
+  return {
+    description,
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+  }
+}
+
+/**
+ * A zod schema as JSON Schema. Types JSON cannot carry (dates, transforms) become
+ * `{}` rather than failing: the document stays whole and the route still works.
+ */
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json: JsonSchema = { ...z.toJSONSchema(schema, { io, unrepresentable: 'any' }) }
+  delete json['$schema']
+  return json
+}
+
+/** The `{ name: schema }` of an object schema, with which names are required. */
+function fields(
+  schema: z.ZodType | undefined,
+): { props: Record<string, JsonSchema>; required: Set<string> } | undefined {
+  if (!schema) return undefined
+  const json = toSchema(schema, 'input')
+  const props = json['properties']
+  if (typeof props !== 'object' || props === null) return undefined
+  const required = Array.isArray(json['required']) ? json['required'].map(String) : []
+  // Sound: zod writes each property of an object schema as a JSON Schema object.
+  return { props: props as Record<string, JsonSchema>, required: new Set(required) }
+}
+
+function parameters(options: RouteOptions, pathParams: readonly string[]): JsonSchema[] {
+  const list: JsonSchema[] = []
+  const path = fields(options.params)
+  for (const name of pathParams) {
+    list.push({ name, in: 'path', required: true, schema: path?.props[name] ?? { type: 'string' } })
+  }
+  for (const [location, schema] of [
+    ['query', options.query],
+    ['header', options.headers],
+  ] as const) {
+    const found = fields(schema)
+    if (!found) continue
+    for (const [name, property] of Object.entries(found.props)) {
+      // OpenAPI ignores a header parameter named Authorization: the security scheme covers it.
+      if (location === 'header' && name === 'authorization') continue
+      list.push({ name, in: location, required: found.required.has(name), schema: property })
+    }
+  }
+  return list
+}
+
+function requestBody(schema: z.ZodType | undefined): JsonSchema | undefined {
+  if (!schema) return undefined
+  return {
+    required: !schema.safeParse(undefined).success,
+    content: { 'application/json': { schema: toSchema(schema, 'input') } },
+  }
+}
+
+function operationId(plan: RoutePlan, taken: Set<string>): string {
+  const name = plan.route.handler.name
+  const base =
+    name && name !== 'handler' && name !== 'anonymous'
+      ? name
+      : `${plan.route.method.toLowerCase()}${plan.path
+          .replace(/^\/api/, '')
+          .split(/[^A-Za-z0-9]+/)
+          .filter(Boolean)
+          .map((word) => word[0]?.toUpperCase() + word.slice(1))
+          .join('')}`
+  let id = base
+  for (let n = 2; taken.has(id); n++) id = `${base}${n}`
+  taken.add(id)
+  return id
+}
+
+/** Fastify's `/api/items/:id` as OpenAPI writes it: `/api/items/{id}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z_$][\w$]*)/g, '{$1}')
+}
+
+/**
+ * The OpenAPI 3.1 document of an app: one operation for every planned route,
+ * the framework's own included, with its zod schemas as JSON Schema.
+ */
+export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {}
+  const taken = new Set<string>()
+  for (const plan of plans) {
+    const { route } = plan
+    const { options } = route
+    const pathParams = [...plan.path.matchAll(/:([A-Za-z_$][\w$]*)/g)].map((m) => m[1] ?? '')
+    const validates = [options.params, options.query, options.headers, options.body].some(Boolean)
+    const responses: Record<string, JsonSchema> = {
+      '200': {
+        description: 'Success',
+        content: {
+          'application/json': {
+            schema: options.response ? toSchema(options.response, 'output') : {},
+          },
+        },
+      },
+      ...(route.authenticated ? { '401': errorResponse('Missing, invalid or expired token') } : {}),
+      ...(route.authenticated && (options.groups ?? options.scopes)
+        ? {
+            '403': errorResponse(
+              'Not in a group, or a token without a scope, that the route needs',
+            ),
+          }
+        : {}),
+      ...(validates ? { '422': errorResponse('Invalid input', 'ValidationError') } : {}),
+      '500': errorResponse('Internal error'),
+    }
+    const body = requestBody(options.body)
+    const operation: JsonSchema = {
+      operationId: operationId(plan, taken),
+      ...(options.summary === undefined ? {} : { summary: options.summary }),
+      ...(options.description === undefined ? {} : { description: options.description }),
+      ...(plan.path.startsWith('/api/auth/') ? { tags: ['auth'] } : {}),
+      parameters: parameters(options, pathParams),
+      ...(body ? { requestBody: body } : {}),
+      responses,
+      security: route.authenticated ? [{ [SECURITY_SCHEME]: [...(options.scopes ?? [])] }] : [],
+    }
+    const key = openApiPath(plan.path)
+    paths[key] = { ...paths[key], [route.method.toLowerCase()]: operation }
+  }
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: info.title,
+      version: info.version,
+      ...(info.description === undefined ? {} : { description: info.description }),
+    },
+    paths,
+    components: {
+      schemas: { Error: ERROR_SCHEMA, ValidationError: VALIDATION_ERROR_SCHEMA },
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A token from POST /api/auth/session or `dara token create`',
+        },
+      },
+    },
+  }
+}

@@ -1,0 +1,105 @@
+import type { AuthConfig } from '../auth/auth-config.ts'
+import { DefaultAuthConfig } from '../auth/auth-config.ts'
+import { uploadSpecOf } from '../components/upload-dropzone.ts'
+import type { UploadSpec } from '../components/upload-spec.ts'
+import type { ComponentJson, MenuJson, PageJson, UiConfigJson } from '../components/wire.ts'
+import {
+  isComponentClass,
+  type ComponentInstance,
+  type ComponentClass,
+  type JsonValue,
+} from '../definitions/component-instance.ts'
+import type { Page } from '../definitions/page.ts'
+import { DaraError } from '../errors.ts'
+import type { AnyApiRoute } from '../http/api-route.ts'
+import { frameworkRoute } from '../http/framework-routes.ts'
+import { get } from '../http/methods.ts'
+
+/** Calls `visit` on every component of a page, with its id. */
+function walk(
+  page: Page,
+  visit: (component: ComponentInstance, id: string) => void,
+  component: ComponentInstance = page.content,
+  id = `${page.path}:0`,
+): void {
+  visit(component, id)
+  component.children.forEach((child, i) => walk(page, visit, child, `${id}.${i}`))
+}
+
+/** What the pages of an app hold: the component classes they use, and their dropzones by id. */
+export interface PageScan {
+  readonly classes: ReadonlySet<ComponentClass>
+  readonly uploads: Map<string, UploadSpec>
+}
+
+/**
+ * Import discovery for pages: every component class used in a page, and each
+ * dropzone's id. `rendered` lists the components the UI can render: a page
+ * that uses another one stops the start.
+ */
+export function scanPages(pages: readonly Page[], rendered: ReadonlySet<string>): PageScan {
+  const classes = new Set<ComponentClass>()
+  const uploads = new Map<string, UploadSpec>()
+  for (const page of pages) {
+    walk(page, (component, id) => {
+      if (!rendered.has(component.type)) {
+        throw new DaraError(
+          'DARA_ERR_COMPONENT_NO_UI',
+          page.name,
+          component.type,
+          [...rendered].sort().join(', '),
+          component.type,
+        )
+      }
+      if (isComponentClass(component.constructor)) classes.add(component.constructor)
+      const spec = uploadSpecOf(component)
+      if (spec) uploads.set(id, spec)
+    })
+  }
+  return { classes, uploads }
+}
+
+async function serialize(component: ComponentInstance, id: string): Promise<ComponentJson> {
+  const props: Record<string, JsonValue> = {}
+  for (const [key, value] of Object.entries(component.props)) {
+    const resolved = typeof value === 'function' ? await value() : value
+    if (resolved !== undefined) props[key] = resolved
+  }
+  const children = await Promise.all(
+    component.children.map((child, i) => serialize(child, `${id}.${i}`)),
+  )
+  return { type: component.type, id, props, children }
+}
+
+/** The routes under /api/core that serve the pages to the UI. */
+export function pageRoutes(pages: readonly Page[], auth: AuthConfig | undefined): AnyApiRoute[] {
+  const byPath = new Map(pages.map((page) => [page.path, page]))
+  const uiConfig: UiConfigJson = {
+    title: 'dara-ts',
+    auth: auth === undefined || auth instanceof DefaultAuthConfig ? 'anonymous' : 'login',
+  }
+  const menu: MenuJson = { pages: pages.map(({ name, path }) => ({ name, path })) }
+  return [
+    frameworkRoute(
+      get('/core/config', { authenticated: false }, function uiConfigRoute() {
+        return uiConfig
+      }),
+    ),
+    frameworkRoute(
+      get('/core/pages', function menuRoute() {
+        return menu
+      }),
+    ),
+    frameworkRoute(
+      get('/core/pages/:path', async function pageRoute({ params }): Promise<PageJson> {
+        const page = byPath.get(params.path)
+        if (!page) throw new DaraError('DARA_ERR_PAGE_NOT_FOUND', params.path.slice(0, 100))
+        return {
+          name: page.name,
+          path: page.path,
+          content: await serialize(page.content, `${page.path}:0`),
+        }
+      }),
+    ),
+  ]
+}

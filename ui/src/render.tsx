@@ -1,0 +1,22 @@
+import type { ComponentJson } from 'dara-ts/components'
+import { REGISTRY } from './registry.tsx'
+import type { PageContext } from './view.ts'
+
+function isKnown(type: string): type is keyof typeof REGISTRY {
+  return Object.hasOwn(REGISTRY, type)
+}
+
+/** Renders one component and, inside it, its children. */
+export function Render({ node, page }: { node: ComponentJson; page: PageContext }) {
+  if (!isKnown(node.type)) {
+    return <div className="dara-error">Unknown component {node.type}</div>
+  }
+  const View = REGISTRY[node.type]
+  return (
+    <View node={node} page={page}>
+      {node.children.map((child) => (
+        <Render key={child.id} node={child} page={page} />
+      ))}
+    </View>
+  )
+}

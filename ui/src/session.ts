@@ -1,0 +1,61 @@
+// How the UI gets its session: the one place that knows the auth config.
+// The session lives in the HttpOnly cookie that POST /api/auth/session sets,
+// so no script ever holds a token and a reload keeps the session. Anonymous
+// apps open one with an empty login; apps with a login get it from the login
+// page, which posts { username, password } there. A request the server refuses
+// with 401 opens a new anonymous session once, or asks for the login page.
+import type { UiConfigJson } from 'dara-ts/components'
+
+/** Thrown when the app needs a login before it can go on. */
+export class LoginRequired extends Error {
+  constructor() {
+    super('Log in to continue')
+  }
+}
+
+let config: Promise<UiConfigJson> | undefined
+
+/** The app's UI config, fetched once. */
+export function uiConfig(): Promise<UiConfigJson> {
+  config ??= fetch('/api/core/config').then(async (res) => {
+    if (!res.ok) throw new Error(`GET /api/core/config answered ${res.status}`)
+    return (await res.json()) as UiConfigJson
+  })
+  return config
+}
+
+async function openSession(body: unknown): Promise<void> {
+  const res = await fetch('/api/auth/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (res.ok) return
+  const payload: unknown = await res.json().catch(() => null)
+  throw new Error(errorDetail(payload) ?? `Could not start a session (${res.status})`)
+}
+
+/** After a 401: a new anonymous session, or LoginRequired when the app needs a login. */
+export async function renewSession(): Promise<void> {
+  const { auth } = await uiConfig()
+  if (auth === 'anonymous') return openSession({})
+  throw new LoginRequired()
+}
+
+/** Logs in with a user name and password; throws with the server's detail when refused. */
+export function login(username: string, password: string): Promise<void> {
+  return openSession({ username, password })
+}
+
+/** Ends the session everywhere; the next request asks for the login page again. */
+export async function logout(): Promise<void> {
+  await fetch('/api/auth/revoke-session', { method: 'POST' })
+}
+
+/** The server's `detail`, as a sentence, if the body has one. */
+export function errorDetail(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null || !('detail' in payload)) return undefined
+  const { detail } = payload
+  if (typeof detail === 'string') return detail
+  return JSON.stringify(detail)
+}
