@@ -23,13 +23,23 @@ export interface Sample {
   readonly socketErrors: number
 }
 
+/** What one run sends, again and again. */
+export interface LoadRequest {
+  readonly url: string
+  readonly method: 'GET' | 'POST'
+  /** A JSON body, sent with content-type application/json. */
+  readonly body?: string
+  /** The whole Authorization header value. */
+  readonly authorization?: string
+}
+
 export interface LoadTool {
   readonly name: ToolName
   /** Name, version and flags, for the report. */
   readonly description: string
-  /** The command line of one run, for the report. */
-  commandFor(url: string, seconds: number, authorized: boolean): string
-  run(url: string, seconds: number, authorization: string | undefined): Promise<Sample>
+  /** The command line of one run, for the report (the token and body elided). */
+  commandFor(request: LoadRequest, seconds: number): string
+  run(request: LoadRequest, seconds: number): Promise<Sample>
 }
 
 export function wrkAvailable(): boolean {
@@ -64,14 +74,22 @@ function wrkTool(): LoadTool {
   return {
     name: 'wrk',
     description: `${version}; -t1 -c${CONNECTIONS} -d<seconds>s -s bench/wrk.lua`,
-    commandFor: (url, seconds, authorized) =>
-      `${authorized ? 'BENCH_AUTHORIZATION="Bearer <token>" ' : ''}wrk ${args(url, seconds)
-        .join(' ')
-        .replace(WRK_SCRIPT, 'bench/wrk.lua')}`,
-    run: (url, seconds, authorization) =>
+    commandFor: (request, seconds) =>
+      [
+        request.method === 'GET' ? '' : `BENCH_METHOD=${request.method} `,
+        request.body === undefined ? '' : 'BENCH_BODY="$(<1 KiB JSON>)" ',
+        request.authorization === undefined ? '' : 'BENCH_AUTHORIZATION="Bearer <token>" ',
+        `wrk ${args(request.url, seconds).join(' ').replace(WRK_SCRIPT, 'bench/wrk.lua')}`,
+      ].join(''),
+    run: (request, seconds) =>
       new Promise((resolve, reject) => {
-        const env = { ...process.env, BENCH_AUTHORIZATION: authorization ?? '' }
-        execFile('wrk', args(url, seconds), { env }, (error, stdout, stderr) => {
+        const env = {
+          ...process.env,
+          BENCH_METHOD: request.method,
+          BENCH_BODY: request.body ?? '',
+          BENCH_AUTHORIZATION: request.authorization ?? '',
+        }
+        execFile('wrk', args(request.url, seconds), { env }, (error, stdout, stderr) => {
           if (error) {
             reject(new Error(`wrk failed: ${error.message}\n${stdout}${stderr}`))
             return
@@ -125,16 +143,21 @@ function autocannonTool(): LoadTool {
   return {
     name: 'autocannon',
     description: `autocannon ${pkg.version} (programmatic API, in the runner's process); connections: ${CONNECTIONS}, duration: <seconds>`,
-    commandFor: (url, seconds, authorized) =>
-      `autocannon({ url: '${url}', connections: ${CONNECTIONS}, duration: ${seconds}${
-        authorized ? ", headers: { authorization: 'Bearer <token>' }" : ''
-      } })`,
-    async run(url, seconds, authorization) {
+    commandFor: (request, seconds) =>
+      `autocannon({ url: '${request.url}', method: '${request.method}', connections: ${CONNECTIONS}, duration: ${seconds}${
+        request.body === undefined ? '' : ', body: <1 KiB JSON>'
+      }${request.authorization === undefined ? '' : ", headers: { authorization: 'Bearer <token>' }"} })`,
+    async run(request, seconds) {
+      const headers: Record<string, string> = {}
+      if (request.body !== undefined) headers['content-type'] = 'application/json'
+      if (request.authorization !== undefined) headers['authorization'] = request.authorization
       const result = await autocannon({
-        url,
+        url: request.url,
+        method: request.method,
         connections: CONNECTIONS,
         duration: seconds,
-        ...(authorization === undefined ? {} : { headers: { authorization } }),
+        headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
       })
       return {
         requests: result.requests.total,

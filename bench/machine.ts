@@ -48,3 +48,17 @@ export function rssMiB(pid: number): number | undefined {
   const kb = Number.parseInt(value ?? '', 10)
   return Number.isNaN(kb) ? undefined : kb / 1024
 }
+
+/** The CPU time (user + system) a process has used so far, in seconds, from /proc/PID/stat. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name, in parentheses, may hold spaces: count fields after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+    return Number.isNaN(ticks) ? undefined : ticks / hz
+  } catch {
+    return undefined
+  }
+}

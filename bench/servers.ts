@@ -1,12 +1,30 @@
-// Starts each server in a child process of its own (node with tsx's loader),
-// so that the load generator never shares the server's process or event loop.
-import { fork, type ChildProcess } from 'node:child_process'
+// Starts each server in a child process of its own, so that the load generator
+// never shares the server's process or event loop: Node servers through tsx's
+// loader (they report their port over IPC), the FastAPI one with Debian's Python
+// on a port chosen here (ready once it answers).
+import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { call } from './http.ts'
 import type { ReadyMessage } from './servers/listen.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const START_TIMEOUT_MS = 20_000
 const STOP_TIMEOUT_MS = 5_000
+/** Debian's Python, whatever else is first on PATH: its packages are the baseline's. */
+export const PYTHON = '/usr/bin/python3'
+
+/** How to start one server: a file under bench/, run by Node or by Python. */
+export interface ServerSpec {
+  readonly runtime: 'node' | 'python'
+  /** Relative to bench/. */
+  readonly file: string
+  /** For a Python server: a GET path that answers 200 once it serves. */
+  readonly readyPath?: string
+  readonly env?: Readonly<Record<string, string>>
+  /** Needs a redis-server: the runner starts one and sets DARA_REDIS_URL. */
+  readonly redis?: boolean
+}
 
 export interface RunningServer {
   readonly file: string
@@ -19,38 +37,73 @@ function isReady(message: unknown): message is ReadyMessage {
   return typeof message === 'object' && message !== null && 'ready' in message && 'port' in message
 }
 
+/** A port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (address === null || typeof address === 'string') throw new Error('no TCP address')
+  return address.port
+}
+
 export async function startServer(
-  file: string,
+  spec: ServerSpec,
   env: Record<string, string>,
   extraNodeArgs: readonly string[] = [],
 ): Promise<RunningServer> {
-  const child: ChildProcess = fork(fileURLToPath(new URL(`servers/${file}`, import.meta.url)), {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx', ...extraNodeArgs],
-    env: { ...process.env, ...env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  const path = fileURLToPath(new URL(spec.file, import.meta.url))
+  const childEnv = { ...process.env, ...env, ...spec.env, NODE_ENV: 'production' }
+  let child: ChildProcess
+  let port: Promise<number>
+  if (spec.runtime === 'node') {
+    // stdout is dropped, as a log collector would take it: the dara-ts servers log there.
+    child = fork(path, {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx', ...extraNodeArgs],
+      env: childEnv,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    })
+    port = new Promise<number>((resolve) => {
+      child.on('message', (message) => {
+        if (isReady(message)) resolve(message.port)
+      })
+    })
+  } else {
+    const chosen = await freePort()
+    child = spawn(PYTHON, [path, String(chosen)], {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    port = waitUntilAnswers(chosen, spec.readyPath ?? '/', child).then(() => chosen)
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`bench/servers/${file} did not listen within ${START_TIMEOUT_MS} ms`))
+      reject(new Error(`bench/${spec.file} did not listen within ${START_TIMEOUT_MS} ms`))
     }, START_TIMEOUT_MS)
-    child.on('message', (message) => {
-      if (!isReady(message)) return
-      clearTimeout(timer)
-      resolve(message.port)
-    })
     child.once('exit', (code, signal) => {
       clearTimeout(timer)
-      reject(new Error(`bench/servers/${file} exited before listening (${signal ?? code})`))
+      reject(new Error(`bench/${spec.file} exited before listening (${signal ?? code})`))
     })
+    port.then(
+      (p) => {
+        clearTimeout(timer)
+        resolve(p)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error instanceof Error ? error : new Error(String(error)))
+      },
+    )
   })
-  if (child.pid === undefined) throw new Error(`bench/servers/${file} has no pid`)
+  if (child.pid === undefined) throw new Error(`bench/${spec.file} has no pid`)
   return {
-    file,
+    file: spec.file,
     pid: child.pid,
-    port,
+    port: listening,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
       child.kill('SIGTERM')
@@ -58,5 +111,24 @@ export async function startServer(
       await exited
       clearTimeout(timer)
     },
+  }
+}
+
+/** Polls GET path every 5 ms until it answers 200, or the child exits. */
+export async function waitUntilAnswers(
+  port: number,
+  path: string,
+  child: ChildProcess,
+): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited (${child.signalCode ?? child.exitCode})`)
+    }
+    try {
+      if ((await call(port, path)).status === 200) return
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }

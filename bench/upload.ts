@@ -81,10 +81,13 @@ function send(
 
 export async function runUploadBench(mib = 1024): Promise<UploadResult> {
   const folder = mkdtempSync(join(tmpdir(), 'dara-bench-upload-'))
-  const server = await startServer('dara-upload.ts', {
-    BENCH_JWT_SECRET: SECRET,
-    BENCH_UPLOAD_DIR: folder,
-  })
+  const server = await startServer(
+    { runtime: 'node', file: 'servers/dara-upload.ts' },
+    {
+      BENCH_JWT_SECRET: SECRET,
+      BENCH_UPLOAD_DIR: folder,
+    },
+  )
   try {
     const bearer = await token(server.port)
     // A small upload first, so that idle means "loaded and warm".

@@ -1,8 +1,17 @@
--- Used by bench/run.ts for every wrk run. The Authorization header, when the
--- case needs one, comes from the environment and is set once, so wrk still
--- sends a prebuilt request (no Lua runs per request). done() prints one JSON
--- line that run.ts reads. Latencies are in microseconds; errors.status counts
--- responses with a status above 399 (wrk's "Non-2xx or 3xx responses").
+-- Used by bench/run.ts for every wrk run. The method, body and headers of the
+-- case come from the environment and are set once, so wrk still sends a
+-- prebuilt request (no Lua runs per request). done() prints one JSON line that
+-- run.ts reads. Latencies are in microseconds; errors.status counts responses
+-- with a status above 399 (wrk's "Non-2xx or 3xx responses").
+local method = os.getenv("BENCH_METHOD")
+if method ~= nil and method ~= "" then
+  wrk.method = method
+end
+local body = os.getenv("BENCH_BODY")
+if body ~= nil and body ~= "" then
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
 local authorization = os.getenv("BENCH_AUTHORIZATION")
 if authorization ~= nil and authorization ~= "" then
   wrk.headers["Authorization"] = authorization

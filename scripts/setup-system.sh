@@ -3,7 +3,21 @@
 # they are missing. CI calls it before `npm test`; run it once by hand (as root,
 # or with sudo) to run those suites on your machine. Without it, `npm test`
 # skips them with the reason; with CI=true a skip is a failure.
+#
+#   bash scripts/setup-system.sh           what `npm test` needs (CI runs this)
+#   bash scripts/setup-system.sh --bench   that, plus the FastAPI baseline of `npm run bench`
 set -euo pipefail
+
+BENCH=false
+for arg in "$@"; do
+  case "$arg" in
+    --bench) BENCH=true ;;
+    *)
+      echo "setup-system: unknown option $arg (use --bench or nothing)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 # One package a line: the command it provides, then the Debian package.
 PACKAGES=(
@@ -17,6 +31,17 @@ PACKAGES=(
 PY_MODULES=(
   "requests python3-requests"   # the notebook example's test
 )
+# Only for `npm run bench` (bench/baselines/fastapi_app.py); CI does not need them.
+BENCH_PY_MODULES=(
+  "fastapi python3-fastapi"
+  "uvicorn python3-uvicorn"
+  "uvloop python3-uvloop"
+  "httptools python3-httptools"
+  "jwt python3-jwt"
+)
+if [ "$BENCH" = true ]; then
+  PY_MODULES+=("${BENCH_PY_MODULES[@]}")
+fi
 
 missing=()
 for row in "${PACKAGES[@]}"; do

@@ -7,4 +7,4 @@ const config = new ConfigurationBuilder()
 config.addEndpoint(get('/hello', { authenticated: false }, () => 'Hello World'))
 config.enableMetrics({ token: 'bench-metrics-token-0123456789' })
 
-await serve(createApp(config, { logger: false, secret: benchSecret() }))
+await serve(createApp(config, { secret: benchSecret() }))

@@ -18,4 +18,4 @@ const provider = new tracing.BasicTracerProvider({
 const config = new ConfigurationBuilder()
 config.addEndpoint(get('/hello', { authenticated: false }, () => 'Hello World'))
 
-await serve(createApp(config, { logger: false, secret: benchSecret(), tracing: provider }))
+await serve(createApp(config, { secret: benchSecret(), tracing: provider }))

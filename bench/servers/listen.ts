@@ -1,6 +1,7 @@
-// Shared by the four servers: listen on a free loopback port, tell the parent
-// which one over the IPC channel, and close cleanly when told to, so that a
-// server started with --cpu-prof writes its profile.
+// Shared by the Node servers of the bench: listen on a free loopback port, tell
+// the parent which one over the IPC channel, and close cleanly when told to, so
+// that a server started with --cpu-prof writes its profile.
+import type { Server } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 
 /** The message a server sends its parent once it listens. */
@@ -18,15 +19,14 @@ export function benchSecret(): string {
   return secret
 }
 
-export async function serve(app: FastifyInstance): Promise<void> {
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
+function announce(server: Server, close: () => Promise<unknown>): void {
+  const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no TCP address')
   let closing = false
   const stop = (): void => {
     if (closing) return
     closing = true
-    void app.close().finally(() => process.exit(0))
+    void close().finally(() => process.exit(0))
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
@@ -35,4 +35,23 @@ export async function serve(app: FastifyInstance): Promise<void> {
   const ready: ReadyMessage = { ready: true, port: address.port }
   if (process.send === undefined) console.log(`listening on http://127.0.0.1:${address.port}`)
   else process.send(ready)
+}
+
+/** Serves a Fastify app (dara-ts's, or a plain one). */
+export async function serve(app: FastifyInstance): Promise<void> {
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  announce(app.server, () => app.close())
+}
+
+/** Serves a bare node:http server. */
+export async function serveNode(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  announce(
+    server,
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  )
 }

@@ -187,12 +187,11 @@ export function createSessions(deps: {
     },
 
     /**
-     * The identity of a Bearer token, or the 401/503 that refuses it. A token
-     * seen before is answered synchronously: no promise on the hot path.
+     * The identity of a Bearer token, or the 401/503 that refuses it. Always
+     * synchronous: the token is checked in memory, no promise on the hot path.
      */
-    bearer(token: string): Identity | Promise<Identity> {
-      const identity = tokens.verify(token)
-      return identity instanceof Promise ? identity.then(live) : live(identity)
+    bearer(token: string): Identity {
+      return live(tokens.verify(token))
     },
 
     /** The identity of a cookie's session handle, or the 401/503 that refuses it. */

@@ -4,7 +4,7 @@ import { identityStorage, type Identity } from '../auth/identity.ts'
 import { DaraError } from '../errors.ts'
 import type { RouteOptions } from '../http/api-route.ts'
 import { HttpError } from '../http/http-error.ts'
-import type { Binding, RoutePlan } from './plan.ts'
+import type { Binding, RoutePlan, Step } from './plan.ts'
 import { streamBody } from './streaming.ts'
 
 /** Where a field error was found, in OpenAPI's words. */
@@ -49,20 +49,25 @@ const CHECKS: readonly (readonly [keyof Inputs, Location])[] = [
   ['body', 'body'],
 ]
 
-function validate(options: Inputs, request: FastifyRequest): Record<keyof Inputs, unknown> {
-  const raw: Record<keyof Inputs, unknown> = {
-    params: request.params,
-    query: request.query,
-    body: request.body,
-    headers: request.headers,
-  }
+/** The context every handler and dependency starts from: the request's inputs, and the pair. */
+interface BaseContext {
+  params: unknown
+  query: unknown
+  body: unknown
+  headers: unknown
+  readonly request: FastifyRequest
+  readonly reply: FastifyReply
+}
+
+/** Replaces each input that has a schema by its parsed value; every field error at once. */
+function validate(options: Inputs, ctx: BaseContext): void {
   let issues: FieldIssue[] | undefined
   for (const [key, location] of CHECKS) {
     const schema: z.ZodType | undefined = options[key]
     if (!schema) continue
-    const result = schema.safeParse(raw[key])
+    const result = schema.safeParse(ctx[key])
     if (result.success) {
-      raw[key] = result.data
+      ctx[key] = result.data
     } else {
       issues ??= []
       for (const issue of result.error.issues) {
@@ -76,7 +81,41 @@ function validate(options: Inputs, request: FastifyRequest): Record<keyof Inputs
     }
   }
   if (issues) throw new ValidationError(issues)
-  return raw
+}
+
+/**
+ * One request through one route. The route's own data comes from the plan,
+ * worked out at start; per request there is this object, the contexts, and a
+ * promise only where a dependency or the handler is async.
+ */
+class Call {
+  readonly plan: RoutePlan
+  readonly base: BaseContext
+  readonly identity: Identity | undefined
+  readonly results: unknown[] = []
+  cleanups: (() => unknown)[] | undefined
+  /** Made on the first dependency context, so a route without dependencies has no closure. */
+  onCleanup: ((fn: () => unknown) => void) | undefined
+
+  constructor(plan: RoutePlan, base: BaseContext, identity: Identity | undefined) {
+    this.plan = plan
+    this.base = base
+    this.identity = identity
+  }
+
+  addCleanup(fn: () => unknown): void {
+    if (typeof fn !== 'function') throw new TypeError('onCleanup(fn): pass a function')
+    if (!this.cleanups) {
+      const list: (() => unknown)[] = (this.cleanups = [])
+      const { request, reply } = this.base
+      const identity = this.identity
+      // 'close' fires once the response is done, or when the client goes away:
+      // cleanup runs in both cases, after the handler's result or error is sent.
+      if (reply.raw.closed) queueMicrotask(() => void runCleanups(list, request, identity))
+      else reply.raw.once('close', () => void runCleanups(list, request, identity))
+    }
+    this.cleanups.push(fn)
+  }
 }
 
 /**
@@ -85,64 +124,38 @@ function validate(options: Inputs, request: FastifyRequest): Record<keyof Inputs
  * returned in time may run as long as it needs.
  */
 export function createHandler(plan: RoutePlan, timeoutMs = 0) {
-  const { route, steps, bindings } = plan
-  const validates = CHECKS.some(([key]) => route.options[key] !== undefined)
+  const { options } = plan.route
+  const validates = CHECKS.some(([key]) => options[key] !== undefined)
 
-  return async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const input = validates
-      ? validate(route.options, request)
-      : {
-          params: request.params,
-          query: request.query,
-          body: request.body,
-          headers: request.headers,
-        }
-
-    let cleanups: (() => unknown)[] | undefined
+  // Synchronous when the route's code is: a handler that returns a value sends it
+  // at once and gives Fastify undefined; an async one gives Fastify the promise.
+  return function handle(request: FastifyRequest, reply: FastifyReply): unknown {
+    const base: BaseContext = {
+      params: request.params,
+      query: request.query,
+      body: request.body,
+      headers: request.headers,
+      request,
+      reply,
+    }
+    if (validates) validate(options, base)
     const identity = requestIdentity.get(request)
-    const onCleanup = (fn: () => unknown): void => {
-      if (typeof fn !== 'function') throw new TypeError('onCleanup(fn): pass a function')
-      if (!cleanups) {
-        const list: (() => unknown)[] = (cleanups = [])
-        // 'close' fires once the response is done, or when the client goes away:
-        // cleanup runs in both cases, after the handler's result or error is sent.
-        if (reply.raw.closed) queueMicrotask(() => void runCleanups(list, request, identity))
-        else reply.raw.once('close', () => void runCleanups(list, request, identity))
-      }
-      cleanups.push(fn)
-    }
-
-    // The contexts below are assembled key by key from the plan, which checked at
-    // start that every key the route's types promise is bound; `never` hands them over.
-    // run() ends once the answer is handed to the reply, not once it is sent: it
-    // never returns the reply itself, a thenable that settles only when a
-    // streamed body has finished, so the handler timeout bounds the handler alone.
-    const run = async (): Promise<void> => {
-      const results: unknown[] = []
-      for (const step of steps) {
-        const ctx = { ...input, request, reply, onCleanup }
-        bind(ctx, step.bindings, results)
-        const value = step.dependency.run(ctx as never)
-        results.push(isThenable(value) ? await value : value)
-        if (reply.sent) return
-      }
-      const ctx = { ...input, request, reply }
-      bind(ctx, bindings, results)
-      const result = route.handler(ctx as never)
-      send(reply, isThenable(result) ? await result : result)
-    }
-
+    const call = new Call(plan, base, identity)
+    let outcome: unknown
     try {
       // A public route runs with no identity at all, even when it is reached from
       // inside an authenticated request (app.inject from a handler, say).
-      const work = identity ? identityStorage.run(identity, run) : identityStorage.exit(run)
-      await (timeoutMs > 0 ? bounded(work, timeoutMs, request, reply) : work)
-      return reply
+      outcome = identity
+        ? identityStorage.run(identity, proceed, call, 0)
+        : identityStorage.getStore() === undefined
+          ? proceed(call, 0)
+          : identityStorage.exit(proceed, call, 0)
     } catch (error) {
-      if (error instanceof HttpError || error instanceof DaraError || error instanceof AppFault)
-        throw error
-      throw new AppFault(error)
+      throw fault(error)
     }
+    if (!isThenable(outcome)) return undefined
+    const work = Promise.resolve(outcome).catch(rethrowFault)
+    return (timeoutMs > 0 ? bounded(work, timeoutMs, request, reply) : work).then(() => reply)
   }
 }
 
@@ -152,7 +165,7 @@ export function createHandler(plan: RoutePlan, timeoutMs = 0) {
  * the reply is already sent.
  */
 function bounded(
-  work: Promise<void>,
+  work: Promise<unknown>,
   ms: number,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -173,10 +186,72 @@ function bounded(
       (error: unknown) => {
         clearTimeout(timer)
         if (late) request.log.error({ err: error }, 'A handler failed after its request timed out')
-        else reject(error instanceof Error ? error : new AppFault(error))
+        else reject(fault(error))
       },
     )
   })
+}
+
+/** What the app's code threw, as the error handler needs it. */
+function fault(error: unknown): Error {
+  return error instanceof HttpError || error instanceof DaraError || error instanceof AppFault
+    ? error
+    : new AppFault(error)
+}
+
+function rethrowFault(error: unknown): never {
+  throw fault(error)
+}
+
+/**
+ * Runs the dependencies from `index` on, then the handler, and sends its result.
+ * Returns at once when all of them are synchronous; else a promise of the rest.
+ * The contexts are assembled key by key from the plan, which checked at start
+ * that every key the route's types promise is bound; `never` hands them over.
+ */
+function proceed(call: Call, index: number): unknown {
+  const { plan, base, results } = call
+  const { steps } = plan
+  const reply = base.reply
+  for (let i = index; i < steps.length; i++) {
+    const step = steps[i] as Step
+    call.onCleanup ??= (fn) => call.addCleanup(fn)
+    const ctx: Record<string, unknown> = {
+      params: base.params,
+      query: base.query,
+      body: base.body,
+      headers: base.headers,
+      request: base.request,
+      reply,
+      onCleanup: call.onCleanup,
+    }
+    bind(ctx, step.bindings, results)
+    const value = step.dependency.run(ctx as never)
+    if (isThenable(value)) {
+      return Promise.resolve(value).then((resolved) => {
+        results.push(resolved)
+        return reply.sent ? undefined : proceed(call, i + 1)
+      })
+    }
+    results.push(value)
+    if (reply.sent) return undefined
+  }
+  const ctx: Record<string, unknown> = {
+    params: base.params,
+    query: base.query,
+    body: base.body,
+    headers: base.headers,
+    request: base.request,
+    reply,
+  }
+  bind(ctx, plan.bindings, results)
+  const result = plan.route.handler(ctx as never)
+  // Nothing returned here is the reply: the reply is a thenable that settles only
+  // once a streamed body has finished, and the handler timeout must bound the
+  // handler alone.
+  if (isThenable(result)) return Promise.resolve(result).then((value) => void send(reply, value))
+  send(reply, result)
+  return undefined
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,7 +1,7 @@
 // Baseline "fastify": plain Fastify answering the same bytes as dara-ts, the
 // JSON string "Hello World", at the same path.
 import Fastify from 'fastify'
-import { serve } from './listen.ts'
+import { serve } from '../servers/listen.ts'
 
 const BODY = JSON.stringify('Hello World')
 

@@ -3,7 +3,7 @@
 // the work dara-ts does for an authenticated route, written by hand.
 import Fastify from 'fastify'
 import { jwtVerify, type JWTPayload } from 'jose'
-import { benchSecret, serve } from './listen.ts'
+import { benchSecret, serve } from '../servers/listen.ts'
 
 const BODY = JSON.stringify('Hello World')
 const key = await crypto.subtle.importKey(
