@@ -86,7 +86,13 @@ export function createTokenService(options: TokenOptions): TokenService {
     const first = token.indexOf('.')
     const second = token.indexOf('.', first + 1)
     const header = decodeObject(token.slice(0, first))
-    if (header === undefined || typeof header['alg'] !== 'string' || 'crit' in header) {
+    // As jose does: an empty "alg" is no algorithm at all, a malformed header.
+    if (
+      header === undefined ||
+      typeof header['alg'] !== 'string' ||
+      header['alg'] === '' ||
+      'crit' in header
+    ) {
       throw new DaraError('DARA_ERR_AUTH_MALFORMED')
     }
     if (header['alg'] !== ALGORITHM) {

@@ -185,8 +185,10 @@ function bounded(
       },
       (error: unknown) => {
         clearTimeout(timer)
-        if (late) request.log.error({ err: error }, 'A handler failed after its request timed out')
-        else reject(fault(error))
+        if (late) {
+          const err = error instanceof AppFault ? error.cause : error
+          request.log.error({ err }, 'A handler failed after its request timed out')
+        } else reject(fault(error))
       },
     )
   })
