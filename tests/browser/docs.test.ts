@@ -2,34 +2,13 @@
 // request leaves loopback. The bundled client runs in the same browser.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { chromium, type Browser } from 'playwright-core'
 import { ConfigurationBuilder } from 'dara-ts'
 import { get } from 'dara-ts/http'
 import { config } from '../../examples/api/main.ts'
 import { bundleClient } from '../helpers/bundle.ts'
 import { listen, sessionToken } from '../helpers/listen.ts'
 import { needs } from '../helpers/system.ts'
-
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-async function launch(t: { after: (fn: () => unknown) => void }): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ARGS,
-    timeout: 30_000,
-  })
-  t.after(() => browser.close())
-  return browser
-}
+import { launch } from './chromium.ts'
 
 void describe('the docs page', { skip: needs('chromium') }, () => {
   void test('lists every endpoint, loading nothing from outside loopback', async (t) => {
