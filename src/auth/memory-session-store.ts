@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { UserData } from './identity.ts'
+import { parseJsonObject } from './json-object.ts'
 import type {
   FailureCount,
   RotateResult,
@@ -193,15 +194,9 @@ export class MemorySessionStore implements SessionStore {
 }
 
 function parseSnapshot(text: string): Snapshot | undefined {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (typeof value !== 'object' || value === null) return undefined
-  // Sound: only read as unknown values, each narrowed before use.
-  const { version, sessions, revoked } = value as Record<string, unknown>
+  const value = parseJsonObject(text)
+  if (!value) return undefined
+  const { version, sessions, revoked } = value
   if (version !== 1 || !Array.isArray(sessions) || !Array.isArray(revoked)) return undefined
   const entries = sessions.filter(isEntry)
   const pairs = revoked.filter(

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import type * as IORedis from 'ioredis'
 import type { Redis } from 'ioredis'
+import { parseJsonObject } from './json-object.ts'
 import { isUser } from './memory-session-store.ts'
 import type {
   FailureCount,
@@ -296,15 +297,9 @@ export class RedisSessionStore implements SessionStore {
 }
 
 function parseSession(raw: string): StoredSession | undefined {
-  let value: unknown
-  try {
-    value = JSON.parse(raw)
-  } catch {
-    return undefined
-  }
-  if (typeof value !== 'object' || value === null) return undefined
-  // Sound: each field is narrowed before use.
-  const { sessionId, user, expiresAt } = value as Record<string, unknown>
+  const value = parseJsonObject(raw)
+  if (!value) return undefined
+  const { sessionId, user, expiresAt } = value
   if (typeof sessionId !== 'string' || typeof expiresAt !== 'number' || !isUser(user)) {
     return undefined
   }

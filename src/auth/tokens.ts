@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { DaraError } from '../errors.ts'
+import { parseJsonObject } from './json-object.ts'
 import type { Identity, UserData } from './identity.ts'
 
 const ISSUER = 'dara-ts'
@@ -46,15 +47,7 @@ function base64url(text: string): string {
 
 /** A JSON object from a base64url segment, or undefined when it is not one. */
 function decodeObject(segment: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
-    // JSON.parse gives an object only with string keys: a record is what it is.
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
+  return parseJsonObject(Buffer.from(segment, 'base64url').toString('utf8'))
 }
 
 function invalid(claim: string, missing = false): DaraError {
