@@ -10,3 +10,19 @@ export function uploadRegistryOf(server: object): UploadRegistry {
   const registry: unknown = Reflect.get(server, UPLOAD_REGISTRY)
   return registry instanceof Map ? registry : new Map()
 }
+
+/** Where an app with metrics on keeps what counts its uploads: a decoration of its Fastify instance. */
+export const UPLOAD_OBSERVER = Symbol('dara-ts.upload-observer')
+
+/**
+ * Told of each upload once it is over: `outcome` is "success" or the error code
+ * it was refused with ("error" for a resolver's own failure); `bytes` is how much
+ * of the file was read.
+ */
+export type UploadObserver = (outcome: string, bytes: number) => void
+
+/** What counts the uploads of the app that `server` belongs to, if it counts them. */
+export function uploadObserverOf(server: object): UploadObserver | undefined {
+  const observer: unknown = Reflect.get(server, UPLOAD_OBSERVER)
+  return typeof observer === 'function' ? (observer as UploadObserver) : undefined
+}

@@ -9,7 +9,7 @@ import { HttpError } from '../http/http-error.ts'
 import { post } from '../http/methods.ts'
 import { accepts } from './accept.ts'
 import { createUploadFile } from './upload-file.ts'
-import { uploadRegistryOf } from './upload-registry.ts'
+import { uploadObserverOf, uploadRegistryOf } from './upload-registry.ts'
 import { DEFAULT_SPEC, type UploadSpec } from './upload-spec.ts'
 
 /** How long a refused upload may go on sending before its connection is cut. */
@@ -46,14 +46,19 @@ export const upload = frameworkRoute(
       summary: 'Receives one file for an UploadDropzone and hands it to its resolver',
     },
     async function upload({ request, reply, query }) {
+      const received: Received = { file: undefined }
+      const observe = uploadObserverOf(request.server)
       try {
         const spec =
           query.resolver_id === undefined
             ? DEFAULT_SPEC
             : uploadRegistryOf(request.server).get(query.resolver_id)
         if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
-        return { status: 'SUCCESS', result: (await receive(request, spec)) ?? null }
+        const result = (await receive(request, spec, received)) ?? null
+        observe?.('success', received.file?.bytesRead ?? 0)
+        return { status: 'SUCCESS', result }
       } catch (error) {
+        observe?.(outcomeOf(error), received.file?.bytesRead ?? 0)
         discardRest(request, reply)
         throw error
       }
@@ -67,7 +72,24 @@ function formatSize(bytes: number): string {
   return `${bytes} bytes`
 }
 
-async function receive(request: FastifyRequest, spec: UploadSpec): Promise<unknown> {
+/** The file part being received, once there is one; busboy counts its bytes. */
+interface Received {
+  file: (Readable & { bytesRead?: number }) | undefined
+}
+
+/** How an upload that failed is counted: its error code, or who refused it. */
+function outcomeOf(error: unknown): string {
+  if (error instanceof DaraError) return error.code
+  // The resolver refused the file with a status of its own choice.
+  if (error instanceof HttpError) return 'rejected'
+  return 'error'
+}
+
+async function receive(
+  request: FastifyRequest,
+  spec: UploadSpec,
+  received: Received,
+): Promise<unknown> {
   const tooLarge = (): DaraError =>
     new DaraError('DARA_ERR_UPLOAD_TOO_LARGE', formatSize(spec.maxSize))
   if (!request.isMultipart()) {
@@ -90,6 +112,7 @@ async function receive(request: FastifyRequest, spec: UploadSpec): Promise<unkno
   }
   if (!part) throw new DaraError('DARA_ERR_UPLOAD_NO_FILE')
   const stream = part.file
+  received.file = stream
   if (!accepts(spec.accept, part.filename, part.mimetype)) {
     stream.resume()
     throw new DaraError('DARA_ERR_UPLOAD_TYPE', part.mimetype || 'unknown', spec.accept ?? '*')

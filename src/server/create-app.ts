@@ -284,6 +284,9 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     app.decorate(UPLOAD_REGISTRY, scan?.uploads ?? new Map<string, never>())
     void app.register(async (instance) => {
       await instance.register(multipart)
+      // Any other body type reaches the route unread, which answers it with
+      // DARA_ERR_UPLOAD_NOT_MULTIPART (how to send a file) and reads it away.
+      instance.addContentTypeParser('*', (_request, _payload, done) => done(null))
       mount(instance, uploadPlan)
     })
   }

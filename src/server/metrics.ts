@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { createRequire } from 'node:module'
 import type * as PromClientModule from 'prom-client'
 import type { MetricsOptions } from '../config/state.ts'
+import { UPLOAD_OBSERVER, type UploadObserver } from '../components/upload-registry.ts'
 import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { dependency } from '../http/dependency.ts'
@@ -29,7 +30,8 @@ function sameSecret(given: string, expected: string): boolean {
 /**
  * Collects this app's metrics in a registry of its own (two apps in one process
  * never mix their counts): requests by method, route and status with their
- * duration, and refused credentials by reason. Returns the scrape route.
+ * duration, refused credentials by reason, and uploads by outcome with their
+ * bytes. Returns the scrape route.
  */
 export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyApiRoute {
   const { Counter, Registry, collectDefaultMetrics } = loadPromClient()
@@ -42,6 +44,23 @@ export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyAp
     labelNames: ['reason'] as const,
     registers: [registry],
   })
+
+  const uploads = new Counter({
+    name: 'dara_uploads_total',
+    help: 'Files sent to upload endpoints, by outcome: "success", or the error code they were refused with',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
+  const uploadBytes = new Counter({
+    name: 'dara_upload_bytes_total',
+    help: 'Bytes of files read by upload endpoints, refused ones included',
+    registers: [registry],
+  })
+  const observeUpload: UploadObserver = (outcome, bytes) => {
+    uploads.inc({ outcome })
+    uploadBytes.inc(bytes)
+  }
+  app.decorate(UPLOAD_OBSERVER, observeUpload)
 
   app.addHook('onResponse', (request, reply, done) => {
     stats.observe(

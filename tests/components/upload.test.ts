@@ -161,6 +161,23 @@ void test('415 for a type the dropzone does not accept, and for a body that is n
     detail: 'Send the file as multipart/form-data, in a field named "data" (got application/json)',
     code: 'DARA_ERR_UPLOAD_NOT_MULTIPART',
   })
+  // A body type the app has no parser for gets the same answer, not a bare 415.
+  const csv = await call(app, {
+    method: 'POST',
+    url: URL_OF('home:0.0'),
+    headers: { 'content-type': 'text/csv' },
+    payload: 'a,b\n1,2\n',
+  })
+  assert.deepEqual(
+    [csv.statusCode, csv.json()],
+    [
+      415,
+      {
+        detail: 'Send the file as multipart/form-data, in a field named "data" (got text/csv)',
+        code: 'DARA_ERR_UPLOAD_NOT_MULTIPART',
+      },
+    ],
+  )
   assert.equal(ran, true)
 })
 

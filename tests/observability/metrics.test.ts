@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { ConfigurationBuilder } from 'dara-ts'
+import { upload } from 'dara-ts/endpoints'
 import { get } from 'dara-ts/http'
 import { routeManifest, testApp } from 'dara-ts/testing'
 import { bearer, buildApp, login, tokenOf } from '../helpers/auth.ts'
+import { fileBody, multipart } from '../helpers/multipart.ts'
 
 const SCRAPE_TOKEN = 'scrape-secret-0123456789'
 
@@ -95,6 +97,44 @@ void test('after traffic, a scrape counts requests by route and status, their du
     /^dara_http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/api\/items\/:id",status="200"\} 2$/m,
   )
   assert.match(text, /^process_resident_memory_bytes \d+$/m)
+})
+
+void test('a scrape counts uploads by outcome, and the bytes read', async (t) => {
+  const builder = config(true, SCRAPE_TOKEN)
+  builder.addEndpoint(upload)
+  const base = await listen(t, builder)
+  const token = tokenOf(await (await fetch(`${base}/api/auth/session`, { method: 'POST' })).json())
+  const send = async (body: Buffer, contentType: string): Promise<number> => {
+    const res = await fetch(`${base}/api/core/data/upload`, {
+      method: 'POST',
+      headers: { ...bearer(token), 'content-type': contentType },
+      body,
+    })
+    await res.arrayBuffer()
+    return res.status
+  }
+  const csv = 'name,qty\nbolt,3\nnut,5\n'
+  const good = fileBody('stock.csv', csv)
+  const noFile = multipart([{ name: 'note', content: 'no file here' }])
+  const statuses = [
+    await send(good.body, good.contentType),
+    await send(good.body, good.contentType),
+    await send(Buffer.from(csv), 'text/csv'),
+    await send(noFile.body, noFile.contentType),
+  ]
+  assert.deepEqual(statuses, [200, 200, 415, 422])
+
+  const res = await fetch(`${base}/api/core/metrics`, { headers: bearer(SCRAPE_TOKEN) })
+  const text = await res.text()
+  assert.deepEqual(samples(text, 'dara_uploads_total'), [
+    'dara_uploads_total{outcome="success"} 2',
+    'dara_uploads_total{outcome="DARA_ERR_UPLOAD_NOT_MULTIPART"} 1',
+    'dara_uploads_total{outcome="DARA_ERR_UPLOAD_NO_FILE"} 1',
+  ])
+  // Both CSV files were read whole; the refused requests had no file to read.
+  assert.deepEqual(samples(text, 'dara_upload_bytes_total'), [
+    `dara_upload_bytes_total ${2 * Buffer.byteLength(csv)}`,
+  ])
 })
 
 void test('without a metrics token, the scrape needs a session like any endpoint', async (t) => {
