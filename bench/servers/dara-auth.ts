@@ -8,6 +8,7 @@ import { DefaultAuthConfig, SESSION, USER } from 'dara-ts/auth'
 import { EndpointConfiguration } from 'dara-ts/definitions'
 import { dependency, get } from 'dara-ts/http'
 import { benchSecret, serve } from './listen.ts'
+import { benchTracing } from './tracing.ts'
 
 class Greeting extends EndpointConfiguration<Greeting> {
   declare readonly text: string
@@ -25,4 +26,4 @@ config.addEndpoint(
   }),
 )
 
-await serve(createApp(config, { secret: benchSecret() }))
+await serve(createApp(config, { secret: benchSecret(), tracing: await benchTracing() }))

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type * as OpenTelemetry from '@opentelemetry/api'
-import type { Span, TextMapGetter, TracerProvider } from '@opentelemetry/api'
+import type { Span, SpanOptions, TextMapGetter, TracerProvider } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requestIdentity } from './pipeline.ts'
 
@@ -30,68 +30,75 @@ const headerGetter: TextMapGetter<FastifyRequest['headers']> = {
   get: (headers, key) => headers[key],
 }
 
+/** Where a request keeps its span: a slot on Fastify's request, declared once per app. */
+const SPAN = Symbol('dara.span')
+type Traced = FastifyRequest & { [SPAN]: Span | null }
+
 /**
  * A server span per request, named `METHOD /route/pattern`, continuing the
  * caller's trace (W3C `traceparent`), with the route, the status and, on an
  * authenticated route, the user id (`enduser.id`). It ends with the response,
  * so a streamed response is timed to its last byte.
+ *
+ * A span the sampler drops costs only its start: the attributes are set, and
+ * the path read, only on a span that is kept.
  */
 export function addTracing(app: FastifyInstance, provider?: TracerProvider): void {
   const { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } = loadApi()
   const tracer = (provider ?? trace.getTracerProvider()).getTracer('dara-ts')
-  const spans = new WeakMap<FastifyRequest, Span>()
+  const server: SpanOptions = Object.freeze({ kind: SpanKind.SERVER })
 
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.decorateRequest(SPAN, null)
+  app.addHook('onRequest', function startSpan(request, _reply, done) {
     const route = request.routeOptions.url
     // Most requests carry no trace context: skip the propagators' parsing for them.
     const parent =
       request.headers['traceparent'] === undefined
         ? ROOT_CONTEXT
         : propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
+    const method = request.method
     const span = tracer.startSpan(
-      route === undefined ? request.method : `${request.method} ${route}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': request.method,
-          'url.path': request.url.split('?')[0] ?? request.url,
-          ...(route === undefined ? {} : { 'http.route': route }),
-        },
-      },
+      route === undefined ? method : `${method} ${route}`,
+      server,
       parent,
     )
-    spans.set(request, span)
+    ;(request as Traced)[SPAN] = span
+    if (span.isRecording()) {
+      const url = request.url
+      const query = url.indexOf('?')
+      span.setAttribute('http.request.method', method)
+      span.setAttribute('url.path', query === -1 ? url : url.slice(0, query))
+      if (route !== undefined) span.setAttribute('http.route', route)
+    }
     // The rest of the request (auth, dependencies, handler) starts from here, so
     // spans the app makes while serving it are children of this one, where the
-    // SDK's context manager tracks async context (the Node SDK's does).
+    // SDK's context manager tracks async context (the Node SDK's does). A dropped
+    // span is set too: its children are dropped with it, not made roots.
     context.with(trace.setSpan(parent, span), done)
   })
 
-  const end = (request: FastifyRequest, status: number | undefined): void => {
-    const span = spans.get(request)
-    if (span === undefined) return
-    spans.delete(request)
-    if (!span.isRecording()) {
-      // Sampled out: nothing is kept, so nothing needs setting.
-      span.end()
-      return
-    }
-    const user = requestIdentity.get(request)?.user.identityId
-    if (user !== undefined) span.setAttribute('enduser.id', user)
-    if (status === undefined) {
-      span.setAttribute('dara.aborted', true)
-    } else {
-      span.setAttribute('http.response.status_code', status)
-      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+  const end = (request: Traced, status: number | undefined): void => {
+    const span = request[SPAN]
+    if (span === null) return
+    request[SPAN] = null
+    if (span.isRecording()) {
+      const user = requestIdentity.get(request)?.user.identityId
+      if (user !== undefined) span.setAttribute('enduser.id', user)
+      if (status === undefined) {
+        span.setAttribute('dara.aborted', true)
+      } else {
+        span.setAttribute('http.response.status_code', status)
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+      }
     }
     span.end()
   }
-  app.addHook('onResponse', (request, reply, done) => {
-    end(request, reply.statusCode)
+  app.addHook('onResponse', function endSpan(request, reply, done) {
+    end(request as Traced, reply.statusCode)
     done()
   })
-  app.addHook('onRequestAbort', (request, done) => {
-    end(request, undefined)
+  app.addHook('onRequestAbort', function abortSpan(request, done) {
+    end(request as Traced, undefined)
     done()
   })
 }
