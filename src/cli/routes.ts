@@ -24,12 +24,26 @@ export function routeTable(routes: readonly ManifestRoute[]): string {
     r.path,
     r.authenticated ? 'authenticated' : 'PUBLIC',
     r.groups.join(', ') || '-',
+    r.scopes.join(', ') || '-',
     r.origin,
     r.configurations.join(', ') || '-',
     r.dependencies.join(', ') || '-',
+    Object.entries(r.limits)
+      .map(([name, limit]) => `${name} ${limit}`)
+      .join('; ') || '-',
   ])
   return pad([
-    ['METHOD', 'PATH', 'AUTH', 'GROUPS', 'ORIGIN', 'CONFIGURATIONS', 'DEPENDENCIES'],
+    [
+      'METHOD',
+      'PATH',
+      'AUTH',
+      'GROUPS',
+      'SCOPES',
+      'ORIGIN',
+      'CONFIGURATIONS',
+      'DEPENDENCIES',
+      'LIMITS',
+    ],
     ...rows,
   ]).join('\n')
 }

@@ -66,7 +66,8 @@ export const upload = frameworkRoute(
   ),
 )
 
-function formatSize(bytes: number): string {
+/** A size as people read it: `10 MiB`, `512 KiB`, `12 bytes`. */
+export function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
   if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`
   return `${bytes} bytes`

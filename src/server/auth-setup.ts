@@ -70,10 +70,15 @@ function checkLifetimes(auth: AuthConfig): void {
   }
 }
 
+/** The auth config an app runs with: its own, or the default one. */
+export function authConfigOf(state: BuilderState): AuthConfig {
+  return state.auth ?? new DefaultAuthConfig()
+}
+
 /** Resolves the auth config, the secret and the store of an app. */
 export function setUpAuth(state: BuilderState, options: AuthOptions): AuthSetup {
   const env = options.env ?? process.env
-  const auth = state.auth ?? new DefaultAuthConfig()
+  const auth = authConfigOf(state)
   checkLifetimes(auth)
   const clock = options.clock ?? Date.now
   const { secret, source } = resolveSecret({

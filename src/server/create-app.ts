@@ -18,7 +18,12 @@ import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
 import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { guardJsonDepth } from './json-body.ts'
-import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
+import {
+  checkingInterval,
+  resolveLimits,
+  type ResolvedLimits,
+  type ServerLimits,
+} from './limits.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
@@ -101,6 +106,8 @@ class QuietLogController extends LogController {
 /** The Fastify instance of an app, with the route table dara-ts mounted. */
 export type DaraApp = FastifyInstance & {
   readonly routePlans: readonly RoutePlan[]
+  /** The limits in force: from `options.limits`, else the DARA_* variables, else the defaults. */
+  readonly limits: ResolvedLimits
   /** Mint a token for a user, revoke a session, reach the session store. */
   readonly sessions: AppSessions
 }
@@ -296,7 +303,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       ui,
       state.pages.map((page) => page.path),
     )
-  return Object.assign(app, { routePlans: plans, sessions: auth.app })
+  return Object.assign(app, { routePlans: plans, limits, sessions: auth.app })
 }
 
 /** Fastify's trustProxy from the option, or from DARA_TRUST_PROXY (`true`, or addresses and CIDRs). */

@@ -1,6 +1,11 @@
+import type { LoginLimit } from '../auth/auth-config.ts'
 import { MemorySessionStore } from '../auth/memory-session-store.ts'
+import { uploadRegistryOf } from '../components/upload-registry.ts'
+import { formatSize, upload } from '../components/upload-route.ts'
+import { DEFAULT_SPEC } from '../components/upload-spec.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { builderState, type RouteOrigin } from '../config/state.ts'
+import { authConfigOf } from './auth-setup.ts'
 import { createApp, type DaraApp } from './create-app.ts'
 import { docsEnabled } from './docs.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
@@ -14,6 +19,14 @@ export interface ManifestRoute {
   readonly authenticated: boolean
   /** Groups one of which the caller must be in; empty for any signed-in user. */
   readonly groups: readonly string[]
+  /** Scopes one of which a script's scoped token must carry; empty: no scoped token may call it. */
+  readonly scopes: readonly string[]
+  /**
+   * What bounds this route beyond the app-wide limits, as people read it:
+   * `body` (largest request body), `file` (largest uploaded file), `login`
+   * (failed logins before 429).
+   */
+  readonly limits: Readonly<Record<string, string>>
   /** Configuration classes injected into the handler or its dependencies, by name. */
   readonly configurations: readonly string[]
   /** The route's dependencies, by name, in the order they run. */
@@ -38,8 +51,37 @@ function configurationNames(bindings: readonly Binding[], into: Set<string>): vo
   }
 }
 
+/** What the limits of a route are worked out from: the app's, as it runs. */
+interface LimitSources {
+  /** The largest JSON body, in bytes. */
+  readonly bodyLimit: number
+  /** The largest file the upload route takes, over every dropzone. */
+  readonly largestFile: number
+  readonly login: LoginLimit
+}
+
+/** Methods whose body Fastify reads, and so bounds. */
+const WITHOUT_BODY: ReadonlySet<string> = new Set(['GET', 'HEAD'])
+
+function limitsOf(plan: RoutePlan, sources: LimitSources): Record<string, string> {
+  const limits: Record<string, string> = {}
+  // A file is streamed, not parsed: its own limit holds instead of the body limit.
+  if (plan.route === upload) limits['file'] = formatSize(sources.largestFile)
+  else if (!WITHOUT_BODY.has(plan.route.method)) limits['body'] = formatSize(sources.bodyLimit)
+  if (plan.route.method === 'POST' && plan.path === '/api/auth/session') {
+    const { perUser, perAddress, windowSeconds } = sources.login
+    limits['login'] =
+      `${perUser} failures per user, ${perAddress} per address, in ${windowSeconds} s`
+  }
+  return limits
+}
+
 /** The manifest entry of one planned route. */
-export function describeRoute(plan: RoutePlan, origin: RouteOrigin | undefined): ManifestRoute {
+export function describeRoute(
+  plan: RoutePlan,
+  origin: RouteOrigin | undefined,
+  sources: LimitSources,
+): ManifestRoute {
   const configurations = new Set<string>()
   for (const step of plan.steps) configurationNames(step.bindings, configurations)
   configurationNames(plan.bindings, configurations)
@@ -48,6 +90,8 @@ export function describeRoute(plan: RoutePlan, origin: RouteOrigin | undefined):
     path: plan.path,
     authenticated: plan.route.authenticated,
     groups: [...(plan.route.options.groups ?? [])],
+    scopes: [...(plan.route.options.scopes ?? [])],
+    limits: limitsOf(plan, sources),
     configurations: [...configurations].sort(),
     dependencies: plan.steps.map((step) => step.dependency.name),
     origin: originOf(origin),
@@ -85,6 +129,8 @@ function docsRoutes(config: ConfigurationBuilder): ManifestRoute[] {
       path,
       authenticated: docs.authenticated === true,
       groups: [],
+      scopes: [],
+      limits: {},
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -95,8 +141,16 @@ function docsRoutes(config: ConfigurationBuilder): ManifestRoute[] {
 /** The manifest of an app built from `config`, sorted by path and method. */
 export function describeApp(config: ConfigurationBuilder, app: DaraApp): ManifestRoute[] {
   const originOf = originResolver(config)
+  const sources: LimitSources = {
+    bodyLimit: app.limits.bodyLimit,
+    largestFile: Math.max(
+      DEFAULT_SPEC.maxSize,
+      ...[...uploadRegistryOf(app).values()].map((spec) => spec.maxSize),
+    ),
+    login: authConfigOf(builderState(config)).loginLimit,
+  }
   return [
-    ...app.routePlans.map((plan) => describeRoute(plan, originOf(plan.route))),
+    ...app.routePlans.map((plan) => describeRoute(plan, originOf(plan.route), sources)),
     ...docsRoutes(config),
   ].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
 }

@@ -60,6 +60,10 @@ const MANIFEST = z.array(
     path: z.string(),
     authenticated: z.boolean(),
     groups: z.array(z.string()),
+    // Absent from manifests written before they were listed: read as none, so
+    // that only the routes that have some show as changed.
+    scopes: z.array(z.string()).default([]),
+    limits: z.record(z.string(), z.string()).default({}),
     configurations: z.array(z.string()),
     dependencies: z.array(z.string()),
     origin: z.string(),

@@ -10,25 +10,26 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const run = (...args: string[]) =>
   promisify(execFile)(process.execPath, ['bin/dara.js', 'routes', ...args], { cwd: ROOT })
 
-void test('dara routes prints every route with its auth, groups, origin, configurations and dependencies', async () => {
+void test('dara routes prints every route with its auth, groups, scopes, origin, configurations, dependencies and limits', async () => {
   const { stdout } = await run('tests/fixtures/manifest-app.ts')
   assert.equal(
     stdout,
     [
-      'METHOD  PATH                      AUTH           GROUPS   ORIGIN                  CONFIGURATIONS      DEPENDENCIES',
-      'POST    /api/auth/refresh-token   PUBLIC         -        framework               -                   -',
-      'POST    /api/auth/revoke-session  authenticated  -        framework               -                   -',
-      'POST    /api/auth/session         PUBLIC         -        framework               -                   -',
-      'GET     /api/auth/user            authenticated  -        framework               -                   -',
-      'POST    /api/auth/verify-session  authenticated  -        framework               -                   -',
-      'GET     /api/docs                 PUBLIC         -        framework               -                   -',
-      'GET     /api/docs/:asset          PUBLIC         -        framework               -                   -',
-      'GET     /api/docs/init.js         PUBLIC         -        framework               -                   -',
-      'GET     /api/export               authenticated  -        component ExportButton  -                   -',
-      'GET     /api/health               PUBLIC         -        explicit                -                   -',
-      'GET     /api/items                authenticated  -        explicit                StoreConfiguration  database',
-      'POST    /api/items                authenticated  editors  explicit                StoreConfiguration  audit, database',
-      'GET     /api/openapi.json         PUBLIC         -        framework               -                   -',
+      'METHOD  PATH                      AUTH           GROUPS   SCOPES     ORIGIN                  CONFIGURATIONS      DEPENDENCIES     LIMITS',
+      'POST    /api/auth/refresh-token   PUBLIC         -        -          framework               -                   -                body 1 MiB',
+      'POST    /api/auth/revoke-session  authenticated  -        -          framework               -                   -                body 1 MiB',
+      'POST    /api/auth/session         PUBLIC         -        -          framework               -                   -                body 1 MiB; login 5 failures per user, 20 per address, in 900 s',
+      'GET     /api/auth/user            authenticated  -        -          framework               -                   -                -',
+      'POST    /api/auth/verify-session  authenticated  -        -          framework               -                   -                body 1 MiB',
+      'POST    /api/core/data/upload     authenticated  -        -          explicit                -                   -                file 10 MiB',
+      'GET     /api/docs                 PUBLIC         -        -          framework               -                   -                -',
+      'GET     /api/docs/:asset          PUBLIC         -        -          framework               -                   -                -',
+      'GET     /api/docs/init.js         PUBLIC         -        -          framework               -                   -                -',
+      'GET     /api/export               authenticated  -        -          component ExportButton  -                   -                -',
+      'GET     /api/health               PUBLIC         -        -          explicit                -                   -                -',
+      'GET     /api/items                authenticated  -        inventory  explicit                StoreConfiguration  database         -',
+      'POST    /api/items                authenticated  editors  -          explicit                StoreConfiguration  audit, database  body 1 MiB',
+      'GET     /api/openapi.json         PUBLIC         -        -          framework               -                   -                -',
       '',
     ].join('\n'),
   )

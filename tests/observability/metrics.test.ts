@@ -162,6 +162,8 @@ void test("the route manifest shows the metrics route as the framework's, and ho
     path: '/api/core/metrics',
     authenticated: false,
     groups: [],
+    scopes: [],
+    limits: {},
     configurations: [],
     dependencies: ['metricsToken'],
     origin: 'framework',

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { get } from 'dara-ts/http'
+import { ConfigurationBuilder } from 'dara-ts'
+import { BasicAuthConfig } from 'dara-ts/auth'
+import { Stack, UploadDropzone } from 'dara-ts/components'
+import { get, post } from 'dara-ts/http'
 import { checkRouteManifest, routeManifest } from 'dara-ts/testing'
 import { cloneBuilder } from '../../src/config/clone.ts'
 import { config } from '../fixtures/manifest-app.ts'
@@ -26,13 +29,15 @@ function copyOfCommitted(t: TestContext): string {
   return file
 }
 
-void test('the manifest lists every route with its method, path, auth, configurations, dependencies and origin', async () => {
+void test('the manifest lists every route with its method, path, auth, groups, scopes, limits, configurations, dependencies and origin', async () => {
   assert.deepEqual(await routeManifest(config), [
     {
       method: 'POST',
       path: '/api/auth/refresh-token',
       authenticated: false,
       groups: [],
+      scopes: [],
+      limits: { body: '1 MiB' },
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -42,6 +47,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/auth/revoke-session',
       authenticated: true,
       groups: [],
+      scopes: [],
+      limits: { body: '1 MiB' },
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -51,6 +58,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/auth/session',
       authenticated: false,
       groups: [],
+      scopes: [],
+      limits: { body: '1 MiB', login: '5 failures per user, 20 per address, in 900 s' },
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -60,6 +69,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/auth/user',
       authenticated: true,
       groups: [],
+      scopes: [],
+      limits: {},
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -69,15 +80,30 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/auth/verify-session',
       authenticated: true,
       groups: [],
+      scopes: [],
+      limits: { body: '1 MiB' },
       configurations: [],
       dependencies: [],
       origin: 'framework',
+    },
+    {
+      method: 'POST',
+      path: '/api/core/data/upload',
+      authenticated: true,
+      groups: [],
+      scopes: [],
+      limits: { file: '10 MiB' },
+      configurations: [],
+      dependencies: [],
+      origin: 'explicit',
     },
     {
       method: 'GET',
       path: '/api/docs',
       authenticated: false,
       groups: [],
+      scopes: [],
+      limits: {},
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -87,6 +113,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/docs/:asset',
       authenticated: false,
       groups: [],
+      scopes: [],
+      limits: {},
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -96,6 +124,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/docs/init.js',
       authenticated: false,
       groups: [],
+      scopes: [],
+      limits: {},
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -105,6 +135,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/export',
       authenticated: true,
       groups: [],
+      scopes: [],
+      limits: {},
       configurations: [],
       dependencies: [],
       origin: 'component ExportButton',
@@ -114,6 +146,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/health',
       authenticated: false,
       groups: [],
+      scopes: [],
+      limits: {},
       configurations: [],
       dependencies: [],
       origin: 'explicit',
@@ -123,6 +157,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/items',
       authenticated: true,
       groups: [],
+      scopes: ['inventory'],
+      limits: {},
       configurations: ['StoreConfiguration'],
       dependencies: ['database'],
       origin: 'explicit',
@@ -132,6 +168,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/items',
       authenticated: true,
       groups: ['editors'],
+      scopes: [],
+      limits: { body: '1 MiB' },
       configurations: ['StoreConfiguration'],
       dependencies: ['audit', 'database'],
       origin: 'explicit',
@@ -141,6 +179,8 @@ void test('the manifest lists every route with its method, path, auth, configura
       path: '/api/openapi.json',
       authenticated: false,
       groups: [],
+      scopes: [],
+      limits: {},
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -187,6 +227,64 @@ void test('a route that turns public, and a route that goes, are listed too', as
       '  - changed GET /api/health (now PUBLIC): authenticated true -> false',
       '  - removed route DELETE /api/items',
     ])
+    return true
+  })
+})
+
+void test("limits come from the app: its auth config's login limit, its dropzones' largest file, the body limit in force", async (t) => {
+  const app = new ConfigurationBuilder()
+  app.addAuth(
+    new BasicAuthConfig({
+      username: 'admin',
+      password: 'a-long-enough-password',
+      loginLimit: { perUser: 3, windowSeconds: 60 },
+    }),
+  )
+  app.addPage(
+    'Files',
+    new Stack([
+      new UploadDropzone({ maxSize: 50 * 1024 * 1024, resolver: () => 'kept' }),
+      new UploadDropzone({ maxSize: 1024, resolver: () => 'kept' }),
+    ]),
+  )
+  app.addEndpoint(post('/orders', () => 'ok'))
+  const previous = process.env['DARA_BODY_LIMIT']
+  process.env['DARA_BODY_LIMIT'] = String(64 * 1024)
+  t.after(() => {
+    if (previous === undefined) delete process.env['DARA_BODY_LIMIT']
+    else process.env['DARA_BODY_LIMIT'] = previous
+  })
+  const limits = Object.fromEntries(
+    (await routeManifest(app))
+      .filter((route) => Object.keys(route.limits).length > 0)
+      .map((route) => [`${route.method} ${route.path}`, route.limits]),
+  )
+  assert.deepEqual(limits['POST /api/auth/session'], {
+    body: '64 KiB',
+    login: '3 failures per user, 20 per address, in 60 s',
+  })
+  assert.deepEqual(limits['POST /api/core/data/upload'], { file: '50 MiB' })
+  assert.deepEqual(limits['POST /api/orders'], { body: '64 KiB' })
+})
+
+void test('a manifest written before scopes and limits were listed shows only the routes that have some as changed', async (t) => {
+  const file = copyOfCommitted(t)
+  const older = readFileSync(file, 'utf8').replace(/"scopes":\[[^\]]*\],"limits":\{[^}]*\},/g, '')
+  assert.doesNotMatch(older, /scopes|limits/)
+  writeFileSync(file, older)
+
+  await assert.rejects(checkRouteManifest(config, file), (error: Error) => {
+    const lines = error.message.split('\n').slice(1, -1)
+    assert.ok(
+      lines.includes('  - changed GET /api/items: scopes [] -> ["inventory"]'),
+      lines.join('\n'),
+    )
+    assert.ok(
+      lines.includes('  - changed POST /api/core/data/upload: limits {} -> {"file":"10 MiB"}'),
+      lines.join('\n'),
+    )
+    // Routes with neither are not listed.
+    assert.ok(!lines.some((line) => line.includes('GET /api/health')), lines.join('\n'))
     return true
   })
 })
