@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, onResponseHookHandler } from 'fastify'
 import { createRequire } from 'node:module'
 import type * as PromClientModule from 'prom-client'
 import type { MetricsOptions } from '../config/state.ts'
@@ -62,13 +62,22 @@ export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyAp
   }
   app.decorate(UPLOAD_OBSERVER, observeUpload)
 
-  app.addHook('onResponse', (request, reply, done) => {
-    stats.observe(
-      request.method,
-      request.routeOptions.url ?? UNMATCHED,
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    )
+  // Each route gets its own hook, holding its counters: no label to work out and
+  // no lookup by route per request. Requests that match no route are counted here.
+  app.addHook('onRoute', (route) => {
+    const methods = typeof route.method === 'string' ? [route.method] : route.method
+    const counters = new Map(methods.map((method) => [method, stats.route(method, route.url)]))
+    const observe: onResponseHookHandler = function countRequest(request, reply, done) {
+      counters.get(request.method)?.observe(reply.statusCode, reply.elapsedTime / 1000)
+      done()
+    }
+    const own = route.onResponse
+    route.onResponse =
+      own === undefined ? [observe] : [...(Array.isArray(own) ? own : [own]), observe]
+  })
+  app.addHook('onResponse', function countUnmatched(request, reply, done) {
+    if (request.is404)
+      stats.observe(request.method, UNMATCHED, reply.statusCode, reply.elapsedTime / 1000)
     done()
   })
   app.addHook('onError', (_request, _reply, error, done) => {
