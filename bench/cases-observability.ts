@@ -2,9 +2,7 @@
 // compared with it (the budget is 5% of its throughput). Tracing runs as
 // `dara start` runs it under OTEL_* variables (see servers/tracing.ts): every
 // request sampled, and one trace in ten kept (parentbased_traceidratio), the
-// usual setting in production. cases.ts lists them after its own.
-import type { BenchCase } from './cases.ts'
-const HELLO_BODY = JSON.stringify('Hello World')
+// usual setting in production. cases.ts makes them into cases, after its own.
 
 /** The SDK's sampler, from the standard variables; its metrics and logs off. */
 const sampled = (sampler: string, arg?: string): Readonly<Record<string, string>> => ({
@@ -25,35 +23,16 @@ export const OBSERVABILITY_SERVERS = {
   'dara-auth-tracing-10': { runtime: 'node', file: 'servers/dara-auth.ts', env: ONE_IN_TEN },
 } as const
 
-function hello(id: string, label: string, server: keyof typeof OBSERVABILITY_SERVERS): BenchCase {
-  return {
-    id,
-    label,
-    server,
-    method: 'GET',
-    path: '/api/hello',
-    expected: HELLO_BODY,
-    versus: 'dara-hello',
-  }
-}
-
-function auth(id: string, label: string, server: keyof typeof OBSERVABILITY_SERVERS): BenchCase {
-  return {
-    id,
-    label,
-    server,
-    method: 'GET',
-    path: '/api/hello-auth',
-    credential: 'dara',
-    expected: HELLO_BODY,
-    versus: 'dara-auth',
-  }
-}
-
-export const OBSERVABILITY_CASES: readonly BenchCase[] = [
-  hello('dara-metrics', 'dara-ts hello + metrics', 'dara-hello-metrics'),
-  hello('dara-tracing', 'dara-ts hello + tracing', 'dara-hello-tracing'),
-  hello('dara-tracing-10', 'dara-ts hello + tracing 10%', 'dara-hello-tracing-10'),
-  auth('dara-auth-tracing', 'dara-ts auth + tracing', 'dara-auth-tracing'),
-  auth('dara-auth-tracing-10', 'dara-ts auth + tracing 10%', 'dara-auth-tracing-10'),
-]
+/** Each case: its id, its label, its server, and the case without it that it is compared with. */
+export const OBSERVABILITY_CASES = [
+  ['dara-metrics', 'dara-ts hello + metrics', 'dara-hello-metrics', 'dara-hello'],
+  ['dara-tracing', 'dara-ts hello + tracing', 'dara-hello-tracing', 'dara-hello'],
+  ['dara-tracing-10', 'dara-ts hello + tracing 10%', 'dara-hello-tracing-10', 'dara-hello'],
+  ['dara-auth-tracing', 'dara-ts auth + tracing', 'dara-auth-tracing', 'dara-auth'],
+  ['dara-auth-tracing-10', 'dara-ts auth + tracing 10%', 'dara-auth-tracing-10', 'dara-auth'],
+] as const satisfies readonly (readonly [
+  string,
+  string,
+  keyof typeof OBSERVABILITY_SERVERS,
+  'dara-hello' | 'dara-auth',
+])[]

@@ -60,7 +60,11 @@ export const CASES: readonly BenchCase[] = [
     ...order('dara-post-zod', 'dara-ts POST 1 KiB, zod', '/api/orders-checked'),
     versus: 'dara-post',
   },
-  ...OBSERVABILITY_CASES,
+  ...OBSERVABILITY_CASES.map(([id, label, server, versus]) =>
+    versus === 'dara-hello'
+      ? { ...hello(id, label, server), versus }
+      : { ...auth(id, label, server, 'dara'), versus },
+  ),
 ]
 
 function hello(id: string, label: string, server: ServerName): BenchCase {
