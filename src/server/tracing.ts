@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type * as OpenTelemetry from '@opentelemetry/api'
-import type { Span, SpanOptions, TextMapGetter, TracerProvider } from '@opentelemetry/api'
+import type { Attributes, Span, TextMapGetter, TracerProvider } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requestIdentity } from './pipeline.ts'
 
@@ -40,13 +40,13 @@ type Traced = FastifyRequest & { [SPAN]: Span | null }
  * authenticated route, the user id (`enduser.id`). It ends with the response,
  * so a streamed response is timed to its last byte.
  *
- * A span the sampler drops costs only its start: the attributes are set, and
- * the path read, only on a span that is kept.
+ * The request's attributes go to the SDK with the span's start, where a sampler
+ * sees them (to drop health checks by `http.route`, say); what is known only
+ * at the end (status, user) is set only on a span that is kept.
  */
 export function addTracing(app: FastifyInstance, provider?: TracerProvider): void {
   const { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } = loadApi()
   const tracer = (provider ?? trace.getTracerProvider()).getTracer('dara-ts')
-  const server: SpanOptions = Object.freeze({ kind: SpanKind.SERVER })
 
   app.decorateRequest(SPAN, null)
   app.addHook('onRequest', function startSpan(request, _reply, done) {
@@ -57,19 +57,19 @@ export function addTracing(app: FastifyInstance, provider?: TracerProvider): voi
         ? ROOT_CONTEXT
         : propagation.extract(ROOT_CONTEXT, request.headers, headerGetter)
     const method = request.method
+    const url = request.url
+    const query = url.indexOf('?')
+    const attributes: Attributes = {
+      'http.request.method': method,
+      'url.path': query === -1 ? url : url.slice(0, query),
+    }
+    if (route !== undefined) attributes['http.route'] = route
     const span = tracer.startSpan(
       route === undefined ? method : `${method} ${route}`,
-      server,
+      { kind: SpanKind.SERVER, attributes },
       parent,
     )
     ;(request as Traced)[SPAN] = span
-    if (span.isRecording()) {
-      const url = request.url
-      const query = url.indexOf('?')
-      span.setAttribute('http.request.method', method)
-      span.setAttribute('url.path', query === -1 ? url : url.slice(0, query))
-      if (route !== undefined) span.setAttribute('http.route', route)
-    }
     // The rest of the request (auth, dependencies, handler) starts from here, so
     // spans the app makes while serving it are children of this one, where the
     // SDK's context manager tracks async context (the Node SDK's does). A dropped

@@ -82,6 +82,39 @@ void test('each request gets a server span with its route, status and user id', 
   )
 })
 
+void test("the sampler sees the request's route and path, so an app can drop its health checks", async (t) => {
+  const exporter = new tracing.InMemorySpanExporter()
+  const seen: string[] = []
+  const noHealth: tracing.Sampler = {
+    shouldSample: (_context, _traceId, name, _kind, attributes) => {
+      seen.push(`${name} ${String(attributes['url.path'])}`)
+      return {
+        decision:
+          attributes['http.route'] === '/api/health'
+            ? tracing.SamplingDecision.NOT_RECORD
+            : tracing.SamplingDecision.RECORD_AND_SAMPLED,
+      }
+    },
+    toString: () => 'NoHealthChecks',
+  }
+  const provider = new tracing.BasicTracerProvider({
+    sampler: noHealth,
+    spanProcessors: [new tracing.SimpleSpanProcessor(exporter)],
+  })
+  const config = items()
+  config.addEndpoint(get('/health', { authenticated: false }, () => 'ok'))
+  const app = createApp(config, { logger: false, secret: SECRET, tracing: provider })
+  t.after(() => app.close())
+
+  assert.equal((await app.inject({ url: '/api/health?probe=1' })).statusCode, 200)
+  assert.equal((await app.inject({ url: '/api/items/3' })).statusCode, 401)
+  assert.deepEqual(seen, ['GET /api/health /api/health', 'GET /api/items/:id /api/items/3'])
+  assert.deepEqual(
+    exporter.getFinishedSpans().map((span) => span.name),
+    ['GET /api/items/:id'],
+  )
+})
+
 /** What an OTLP/HTTP JSON export holds, as far as this test reads it. */
 interface OtlpExport {
   resourceSpans: {
