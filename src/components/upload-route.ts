@@ -55,7 +55,11 @@ export const upload = frameworkRoute(
             : uploadRegistryOf(request.server).get(query.resolver_id)
         if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
         const result = (await receive(request, spec, received)) ?? null
-        observe?.('success', received.file?.bytesRead ?? 0)
+        // Past the handler timeout the client was answered 503: not a success.
+        observe?.(
+          reply.sent ? 'DARA_ERR_REQUEST_TIMEOUT' : 'success',
+          received.file?.bytesRead ?? 0,
+        )
         return { status: 'SUCCESS', result }
       } catch (error) {
         observe?.(outcomeOf(error), received.file?.bytesRead ?? 0)
@@ -66,8 +70,7 @@ export const upload = frameworkRoute(
   ),
 )
 
-/** A size as people read it: `10 MiB`, `512 KiB`, `12 bytes`. */
-export function formatSize(bytes: number): string {
+function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
   if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`
   return `${bytes} bytes`

@@ -18,12 +18,7 @@ import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
 import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { guardJsonDepth } from './json-body.ts'
-import {
-  checkingInterval,
-  resolveLimits,
-  type ResolvedLimits,
-  type ServerLimits,
-} from './limits.ts'
+import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
@@ -106,8 +101,6 @@ class QuietLogController extends LogController {
 /** The Fastify instance of an app, with the route table dara-ts mounted. */
 export type DaraApp = FastifyInstance & {
   readonly routePlans: readonly RoutePlan[]
-  /** The limits in force: from `options.limits`, else the DARA_* variables, else the defaults. */
-  readonly limits: ResolvedLimits
   /** Mint a token for a user, revoke a session, reach the session store. */
   readonly sessions: AppSessions
 }
@@ -290,10 +283,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     // keep answering 415 to a multipart body.
     app.decorate(UPLOAD_REGISTRY, scan?.uploads ?? new Map<string, never>())
     void app.register(async (instance) => {
-      await instance.register(multipart)
-      // Any other body type reaches the route unread, which answers it with
-      // DARA_ERR_UPLOAD_NOT_MULTIPART (how to send a file) and reads it away.
+      // Multipart is the one body the route parses; any other (JSON and text
+      // included) reaches it unread, whatever its size or syntax, and is answered
+      // with DARA_ERR_UPLOAD_NOT_MULTIPART (how to send a file) and read away.
+      instance.removeAllContentTypeParsers()
       instance.addContentTypeParser('*', (_request, _payload, done) => done(null))
+      await instance.register(multipart)
       mount(instance, uploadPlan)
     })
   }
@@ -303,7 +298,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       ui,
       state.pages.map((page) => page.path),
     )
-  return Object.assign(app, { routePlans: plans, limits, sessions: auth.app })
+  return Object.assign(app, { routePlans: plans, sessions: auth.app })
 }
 
 /** Fastify's trustProxy from the option, or from DARA_TRUST_PROXY (`true`, or addresses and CIDRs). */

@@ -161,6 +161,19 @@ void test('415 for a type the dropzone does not accept, and for a body that is n
     detail: 'Send the file as multipart/form-data, in a field named "data" (got application/json)',
     code: 'DARA_ERR_UPLOAD_NOT_MULTIPART',
   })
+  // Nor is a JSON body parsed first: broken or over the body limit, the answer is the same.
+  for (const payload of ['{"data":', `"${'x'.repeat(2 * 1024 * 1024)}"`]) {
+    const broken = await call(app, {
+      method: 'POST',
+      url: URL_OF('home:0.0'),
+      headers: { 'content-type': 'application/json' },
+      payload,
+    })
+    assert.deepEqual(
+      [broken.statusCode, broken.json<{ code: string }>().code],
+      [415, 'DARA_ERR_UPLOAD_NOT_MULTIPART'],
+    )
+  }
   // A body type the app has no parser for gets the same answer, not a bare 415.
   const csv = await call(app, {
     method: 'POST',
