@@ -1,7 +1,7 @@
 import type { LoginLimit } from '../auth/auth-config.ts'
 import { MemorySessionStore } from '../auth/memory-session-store.ts'
 import { uploadRegistryOf } from '../components/upload-registry.ts'
-import { formatSize, upload } from '../components/upload-route.ts'
+import { upload } from '../components/upload-route.ts'
 import { DEFAULT_SPEC } from '../components/upload-spec.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { builderState, type RouteOrigin } from '../config/state.ts'
@@ -22,9 +22,10 @@ export interface ManifestRoute {
   /** Scopes one of which a script's scoped token must carry; empty: no scoped token may call it. */
   readonly scopes: readonly string[]
   /**
-   * What bounds this route beyond the app-wide limits, as people read it:
-   * `body` (largest request body), `file` (largest uploaded file), `login`
-   * (failed logins before 429).
+   * The limits the app's code sets on this route: `file` (the largest file an
+   * upload takes), `login` (failed logins before 429). The limits every route
+   * shares (body size, timeouts) are the deployment's, set by `createApp`'s
+   * `limits` or DARA_* variables, and are not part of the manifest.
    */
   readonly limits: Readonly<Record<string, string>>
   /** Configuration classes injected into the handler or its dependencies, by name. */
@@ -51,23 +52,23 @@ function configurationNames(bindings: readonly Binding[], into: Set<string>): vo
   }
 }
 
-/** What the limits of a route are worked out from: the app's, as it runs. */
+/** What the limits of a route are worked out from: the app's code, never the environment. */
 interface LimitSources {
-  /** The largest JSON body, in bytes. */
-  readonly bodyLimit: number
   /** The largest file the upload route takes, over every dropzone. */
   readonly largestFile: number
   readonly login: LoginLimit
 }
 
-/** Methods whose body Fastify reads, and so bounds. */
-const WITHOUT_BODY: ReadonlySet<string> = new Set(['GET', 'HEAD'])
+/** A size exactly: in MiB or KiB when it is a whole number of them, else in bytes. */
+function exactSize(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`
+  return `${bytes} bytes`
+}
 
 function limitsOf(plan: RoutePlan, sources: LimitSources): Record<string, string> {
   const limits: Record<string, string> = {}
-  // A file is streamed, not parsed: its own limit holds instead of the body limit.
-  if (plan.route === upload) limits['file'] = formatSize(sources.largestFile)
-  else if (!WITHOUT_BODY.has(plan.route.method)) limits['body'] = formatSize(sources.bodyLimit)
+  if (plan.route === upload) limits['file'] = exactSize(sources.largestFile)
   if (plan.route.method === 'POST' && plan.path === '/api/auth/session') {
     const { perUser, perAddress, windowSeconds } = sources.login
     limits['login'] =
@@ -142,7 +143,6 @@ function docsRoutes(config: ConfigurationBuilder): ManifestRoute[] {
 export function describeApp(config: ConfigurationBuilder, app: DaraApp): ManifestRoute[] {
   const originOf = originResolver(config)
   const sources: LimitSources = {
-    bodyLimit: app.limits.bodyLimit,
     largestFile: Math.max(
       DEFAULT_SPEC.maxSize,
       ...[...uploadRegistryOf(app).values()].map((spec) => spec.maxSize),
