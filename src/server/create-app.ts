@@ -28,6 +28,7 @@ import { upload } from '../components/upload-route.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { pageRoutes, scanPages } from './pages.ts'
+import { queryRedaction, safeQueryKeysFromEnv, type QueryRedaction } from './query-redaction.ts'
 import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } from './plan.ts'
 import {
   corsFromEnv,
@@ -79,6 +80,12 @@ export interface AppOptions {
   readonly cors?: CorsOptions
   /** The security headers of UI pages (API answers always get theirs). */
   readonly securityHeaders?: SecurityHeaderOptions
+  /**
+   * Query keys whose values the request log and spans may show (`page`, `sort`);
+   * every other value is written `[REDACTED]`. Default `DARA_SAFE_QUERY_KEYS`
+   * (comma-separated), else none.
+   */
+  readonly safeQueryKeys?: readonly string[]
 }
 
 /**
@@ -86,15 +93,18 @@ export interface AppOptions {
  * streamed body fails after its headers went out: the app's fault, logged here.
  */
 class QuietLogController extends LogController {
+  readonly #redaction: QueryRedaction
+  constructor(redaction: QueryRedaction) {
+    super({ disableRequestLogging: true })
+    this.#redaction = redaction
+  }
   override streamError(error: Error, request: FastifyRequest): void {
+    const url = this.#redaction.url(request.url)
     if ('code' in error && error.code === 'ERR_STREAM_PREMATURE_CLOSE') {
-      request.log.info({ url: request.url }, 'The client closed the connection during a stream')
+      request.log.info({ url }, 'The client closed the connection during a stream')
       return
     }
-    request.log.error(
-      { err: error, url: request.url },
-      'A streamed response failed after its first bytes',
-    )
+    request.log.error({ err: error, url }, 'A streamed response failed after its first bytes')
   }
 }
 
@@ -155,6 +165,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         )
   const limits = resolveLimits(options.limits)
   const headers = headerSets(options.securityHeaders ?? {})
+  const redaction = queryRedaction(options.safeQueryKeys ?? safeQueryKeysFromEnv())
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: limits.bodyLimit,
@@ -175,7 +186,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     schemaController: { compilersFactory: { buildSerializer } },
     ...trustProxy(options.trustProxy ?? process.env['DARA_TRUST_PROXY']),
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
-    logController: new QuietLogController({ disableRequestLogging: true }),
+    logController: new QuietLogController(redaction),
   })
   for (const warning of state.warnings) app.log.warn(warning)
   if (auth.secretSource === 'generated' || auth.secretSource === 'file') {
@@ -193,7 +204,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   // Observability first, so its hooks see every request, the refused ones too.
   if (state.metrics) plans.unshift(planRoute(addMetrics(app, state.metrics), configurations, true))
   const tracing = options.tracing ?? tracingFromEnv()
-  if (tracing !== false) addTracing(app, tracing === true ? undefined : tracing)
+  if (tracing !== false) addTracing(app, redaction, tracing === true ? undefined : tracing)
   checkDuplicates(plans)
 
   app.setErrorHandler(handleError)
@@ -206,7 +217,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     request.log[requestLevel](
       {
         method: request.method,
-        url: request.url,
+        url: redaction.url(request.url),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },
