@@ -10,8 +10,10 @@ import { checkCsrf, checkLoginOrigin } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
 
 export interface AuthHookOptions {
-  /** Origins besides the app's own host whose cookie requests pass the CSRF check. */
+  /** Origins besides the app's own whose cookie requests pass the CSRF check. */
   readonly trustedOrigins: ReadonlySet<string>
+  /** Origins besides the app's own that may log in (a page there gets a token, or the cookie). */
+  readonly loginOrigins: ReadonlySet<string>
 }
 
 /** Synchronous when it can be (a token seen before, a memory store): no promise per request then. */
@@ -161,7 +163,7 @@ export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApi
     '/auth/session',
     { authenticated: false, summary: 'Log in: a token pair, and the session cookie' },
     async function createSession({ body, request, reply }) {
-      checkLoginOrigin(request, options.trustedOrigins)
+      checkLoginOrigin(request, options.loginOrigins)
       const login = await sessions.login(body, request.ip)
       // Who and which session, never a token or handle: enough to audit logins.
       request.log.info(

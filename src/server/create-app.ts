@@ -39,6 +39,7 @@ import {
   type SecurityHeaderOptions,
 } from './security.ts'
 import { addTracing, tracingFromEnv } from './tracing.ts'
+import { trustedOrigins } from './trusted-origins.ts'
 import { DEFAULT_UI_DIR, loadUi, mountUi } from './ui.ts'
 
 /** How the server is run, as opposed to what the app is. */
@@ -72,7 +73,11 @@ export interface AppOptions {
    * `DARA_TRUST_PROXY` (`true`, or comma-separated addresses and CIDRs).
    */
   readonly trustProxy?: boolean | string | readonly string[]
-  /** Origins (`https://app.example`) besides the app's own whose cookie requests pass the CSRF check. */
+  /**
+   * Origins (`https://app.example`) besides the app's own whose cookie requests
+   * pass the CSRF check; default `DARA_TRUSTED_ORIGINS` (comma-separated). The
+   * `cors` origins allowed with credentials pass too.
+   */
   readonly trustedOrigins?: readonly string[]
   /** What a request and a client may cost: body and header size, timeouts, connections. See {@link ServerLimits}. */
   readonly limits?: ServerLimits
@@ -144,7 +149,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   for (const component of components)
     for (const route of component.requiredRoutes) routes.add(route)
 
-  const authOptions = { trustedOrigins: new Set(options.trustedOrigins ?? []) }
+  const cors = options.cors ?? corsFromEnv()
+  const authOptions = trustedOrigins(options.trustedOrigins, cors)
   const configurations = configurationResolver(state.configurations)
   const plans = [
     ...authRoutes(auth.sessions, authOptions).map((route) =>
@@ -199,7 +205,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   app.server.maxConnections = limits.maxConnections
   let closing = false
   securityHooks(app, headers, () => closing)
-  registerCors(app, options.cors ?? corsFromEnv())
+  registerCors(app, cors)
   guardJsonDepth(app, limits.maxJsonDepth)
   // Observability first, so its hooks see every request, the refused ones too.
   if (state.metrics) plans.unshift(planRoute(addMetrics(app, state.metrics), configurations, true))

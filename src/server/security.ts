@@ -132,7 +132,8 @@ export function registerCors(app: FastifyInstance, options: CorsOptions | undefi
   })
 }
 
-function isOrigin(value: string): boolean {
+/** An exact origin: http or https, host, optional port, nothing after. */
+export function isOrigin(value: string): boolean {
   try {
     const url = new URL(value)
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value
