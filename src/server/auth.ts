@@ -5,7 +5,7 @@ import type { Sessions } from '../auth/sessions.ts'
 import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { get, post } from '../http/methods.ts'
-import { clearedCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.ts'
+import { clearedCookie, readCookie, sessionCookie, sessionCookieName } from './cookies.ts'
 import { checkCsrf, checkLoginOrigin } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
 
@@ -28,7 +28,7 @@ export function createIdentify(sessions: Sessions, options: AuthHookOptions): Id
   return function identify(request) {
     const header = request.headers.authorization
     if (header) return sessions.bearer(bearerToken(header))
-    const handle = readCookie(request.headers.cookie, SESSION_COOKIE)
+    const handle = readCookie(request.headers.cookie, sessionCookieName(request))
     if (handle === undefined) throw new DaraError('DARA_ERR_AUTH_NO_CREDENTIALS')
     checkCsrf(request, options.trustedOrigins)
     return sessions.cookie(handle)
@@ -105,7 +105,7 @@ export function createAuthHook(
       identity = await identify(request)
     } catch (error) {
       if (clearCookie && error instanceof DaraError && error.status === 401) {
-        if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
+        if (readCookie(request.headers.cookie, sessionCookieName(request)) !== undefined) {
           error.withHeaders({ 'set-cookie': clearedCookie(request) })
         }
       }
