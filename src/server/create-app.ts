@@ -39,6 +39,7 @@ import {
   type SecurityHeaderOptions,
 } from './security.ts'
 import { addTracing, tracingFromEnv } from './tracing.ts'
+import { resolveTrustProxy, warnOnTrustAll, type TrustProxy } from './trust-proxy.ts'
 import { trustedOrigins } from './trusted-origins.ts'
 import { DEFAULT_UI_DIR, loadUi, mountUi } from './ui.ts'
 
@@ -68,11 +69,13 @@ export interface AppOptions {
   /** Milliseconds since the epoch, for tokens and sessions; tests pass their own. */
   readonly clock?: Clock
   /**
-   * Trust `X-Forwarded-*` from a proxy in front (Fastify's `trustProxy`): the client
-   * address for login limits, and https for the cookie's `Secure`. Default
-   * `DARA_TRUST_PROXY` (`true`, or comma-separated addresses and CIDRs).
+   * Trust `X-Forwarded-*` from the proxies in front (Fastify's `trustProxy`): the
+   * client address for login limits, and https for the cookie and HSTS. The
+   * number of proxies (`1` for one) or their addresses and CIDRs; `true` trusts
+   * every hop, so the client's own X-Forwarded-For entry wins (a warning at start
+   * on a non-loopback address). Default `DARA_TRUST_PROXY`, same forms.
    */
-  readonly trustProxy?: boolean | string | readonly string[]
+  readonly trustProxy?: TrustProxy
   /**
    * Origins (`https://app.example`) besides the app's own whose cookie requests
    * pass the CSRF check; default `DARA_TRUSTED_ORIGINS` (comma-separated). The
@@ -170,6 +173,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
           options.logger?.stream,
         )
   const limits = resolveLimits(options.limits)
+  const trust = resolveTrustProxy(options.trustProxy)
   const headers = headerSets(options.securityHeaders ?? {})
   const redaction = queryRedaction(options.safeQueryKeys ?? safeQueryKeysFromEnv())
   const app = Fastify({
@@ -190,11 +194,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     // securityHooks answers requests that arrive while closing, with the usual body.
     return503OnClosing: false,
     schemaController: { compilersFactory: { buildSerializer } },
-    ...trustProxy(options.trustProxy ?? process.env['DARA_TRUST_PROXY']),
+    ...(trust === undefined ? {} : { trustProxy: trust }),
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new QuietLogController(redaction),
   })
   for (const warning of state.warnings) app.log.warn(warning)
+  warnOnTrustAll(app, trust)
   if (auth.secretSource === 'generated' || auth.secretSource === 'file') {
     app.log.warn(
       'DARA_JWT_SECRET is not set: tokens are signed with a development secret kept in %s; set DARA_JWT_SECRET in production',
@@ -316,15 +321,4 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       state.pages.map((page) => page.path),
     )
   return Object.assign(app, { routePlans: plans, sessions: auth.app })
-}
-
-/** Fastify's trustProxy from the option, or from DARA_TRUST_PROXY (`true`, or addresses and CIDRs). */
-function trustProxy(value: boolean | string | readonly string[] | undefined): {
-  trustProxy?: boolean | string | string[]
-} {
-  if (value === undefined || value === '' || value === 'false' || value === '0') return {}
-  if (value === 'true' || value === '1') return { trustProxy: true }
-  return {
-    trustProxy: typeof value === 'boolean' || typeof value === 'string' ? value : [...value],
-  }
 }
