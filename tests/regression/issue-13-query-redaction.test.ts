@@ -14,11 +14,12 @@ const URL_SENT = '/api/health?token=s3cr3t&page=2&sort=a%20b&flag&empty=&redirec
 function config(): ConfigurationBuilder {
   const c = new ConfigurationBuilder()
   c.addEndpoint(get('/health', { authenticated: false }, () => 'ok'))
+  c.addEndpoint(get('/never', { authenticated: false }, () => new Promise<never>(() => undefined)))
   return c
 }
 
 /** An app whose log lines are captured as pino writes them, and whose spans are kept in memory. */
-function observed(t: TestContext, options: Pick<AppOptions, 'safeQueryKeys'> = {}) {
+function observed(t: TestContext, options: Pick<AppOptions, 'safeQueryKeys' | 'limits'> = {}) {
   const raw: string[] = []
   const exporter = new tracing.InMemorySpanExporter()
   const provider = new tracing.BasicTracerProvider({
@@ -90,4 +91,16 @@ void test('DARA_SAFE_QUERY_KEYS sets the safe keys for apps that dara start runs
     200,
   )
   assert.deepEqual(requestUrls(), ['/api/health?page=2&sort=x&token=[REDACTED]'])
+})
+
+void test('the error line of a request that timed out leaves the query out', async (t) => {
+  const { app, raw, requestUrls } = observed(t, { limits: { handlerTimeout: 50 } })
+  assert.equal((await app.inject({ url: '/api/never?token=s3cr3t' })).statusCode, 503)
+  const errors = raw
+    .map((line) => JSON.parse(line) as { level: number; url?: string })
+    .filter((line) => line.level === 50)
+    .map((line) => line.url)
+  assert.deepEqual(errors, ['/api/never'])
+  assert.deepEqual(requestUrls(), ['/api/never?token=[REDACTED]'])
+  assert.ok(!raw.join('').includes('s3cr3t'))
 })
