@@ -5,13 +5,15 @@ import type { Sessions } from '../auth/sessions.ts'
 import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { get, post } from '../http/methods.ts'
-import { clearedCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.ts'
+import { clearedCookie, readCookie, sessionCookie, sessionCookieName } from './cookies.ts'
 import { checkCsrf, checkLoginOrigin } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
 
 export interface AuthHookOptions {
-  /** Origins besides the app's own host whose cookie requests pass the CSRF check. */
+  /** Origins besides the app's own whose cookie requests pass the CSRF check. */
   readonly trustedOrigins: ReadonlySet<string>
+  /** Origins besides the app's own that may log in (a page there gets a token, or the cookie). */
+  readonly loginOrigins: ReadonlySet<string>
 }
 
 /** Synchronous when it can be (a token seen before, a memory store): no promise per request then. */
@@ -26,7 +28,7 @@ export function createIdentify(sessions: Sessions, options: AuthHookOptions): Id
   return function identify(request) {
     const header = request.headers.authorization
     if (header) return sessions.bearer(bearerToken(header))
-    const handle = readCookie(request.headers.cookie, SESSION_COOKIE)
+    const handle = readCookie(request.headers.cookie, sessionCookieName(request))
     if (handle === undefined) throw new DaraError('DARA_ERR_AUTH_NO_CREDENTIALS')
     checkCsrf(request, options.trustedOrigins)
     return sessions.cookie(handle)
@@ -103,7 +105,7 @@ export function createAuthHook(
       identity = await identify(request)
     } catch (error) {
       if (clearCookie && error instanceof DaraError && error.status === 401) {
-        if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
+        if (readCookie(request.headers.cookie, sessionCookieName(request)) !== undefined) {
           error.withHeaders({ 'set-cookie': clearedCookie(request) })
         }
       }
@@ -161,7 +163,7 @@ export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApi
     '/auth/session',
     { authenticated: false, summary: 'Log in: a token pair, and the session cookie' },
     async function createSession({ body, request, reply }) {
-      checkLoginOrigin(request, options.trustedOrigins)
+      checkLoginOrigin(request, options.loginOrigins)
       const login = await sessions.login(body, request.ip)
       // Who and which session, never a token or handle: enough to audit logins.
       request.log.info(

@@ -3,6 +3,21 @@ import { SESSION_COOKIE } from '../auth/sessions.ts'
 
 export { SESSION_COOKIE }
 
+/**
+ * The cookie's name over https. A browser keeps a `__Host-` cookie only if it
+ * was set over https with Secure, Path=/ and no Domain, so neither a sibling
+ * subdomain nor a page on plain http can plant one (cookie tossing, session
+ * fixation). Over https only this name is read: the plain one could have been
+ * planted, so a cookie set before https was in place is ignored (its user logs
+ * in once more).
+ */
+const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`
+
+/** The session cookie's name for this request: `__Host-` prefixed over https. */
+export function sessionCookieName(request: FastifyRequest): string {
+  return request.protocol === 'https' ? HOST_SESSION_COOKIE : SESSION_COOKIE
+}
+
 /** The value of one cookie of a request, or undefined. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined
@@ -20,17 +35,17 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined
 }
 
-/** HttpOnly so scripts never read it; Lax so other sites' subrequests never carry it; Secure over https. */
+/** HttpOnly so scripts never read it; Lax so other sites' subrequests never carry it; Secure over https; never a Domain. */
 function attributes(request: FastifyRequest): string {
   return `Path=/; HttpOnly; SameSite=Lax${request.protocol === 'https' ? '; Secure' : ''}`
 }
 
 /** Set-Cookie for a session handle that lives `seconds`. */
 export function sessionCookie(request: FastifyRequest, handle: string, seconds: number): string {
-  return `${SESSION_COOKIE}=${handle}; Max-Age=${Math.max(0, Math.floor(seconds))}; ${attributes(request)}`
+  return `${sessionCookieName(request)}=${handle}; Max-Age=${Math.max(0, Math.floor(seconds))}; ${attributes(request)}`
 }
 
 /** Set-Cookie that deletes the session cookie. */
 export function clearedCookie(request: FastifyRequest): string {
-  return `${SESSION_COOKIE}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; ${attributes(request)}`
+  return `${sessionCookieName(request)}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; ${attributes(request)}`
 }

@@ -28,6 +28,7 @@ import { upload } from '../components/upload-route.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { pageRoutes, scanPages } from './pages.ts'
+import { queryRedaction, safeQueryKeysFromEnv, type QueryRedaction } from './query-redaction.ts'
 import { checkDuplicates, configurationResolver, planRoute, type RoutePlan } from './plan.ts'
 import {
   corsFromEnv,
@@ -38,6 +39,8 @@ import {
   type SecurityHeaderOptions,
 } from './security.ts'
 import { addTracing, tracingFromEnv } from './tracing.ts'
+import { resolveTrustProxy, warnOnTrustAll, type TrustProxy } from './trust-proxy.ts'
+import { trustedOrigins } from './trusted-origins.ts'
 import { DEFAULT_UI_DIR, loadUi, mountUi } from './ui.ts'
 
 /** How the server is run, as opposed to what the app is. */
@@ -66,12 +69,18 @@ export interface AppOptions {
   /** Milliseconds since the epoch, for tokens and sessions; tests pass their own. */
   readonly clock?: Clock
   /**
-   * Trust `X-Forwarded-*` from a proxy in front (Fastify's `trustProxy`): the client
-   * address for login limits, and https for the cookie's `Secure`. Default
-   * `DARA_TRUST_PROXY` (`true`, or comma-separated addresses and CIDRs).
+   * Trust `X-Forwarded-*` from the proxies in front (Fastify's `trustProxy`): the
+   * client address for login limits, and https for the cookie and HSTS. The
+   * number of proxies (`1` for one) or their addresses and CIDRs; `true` trusts
+   * every hop, so the client's own X-Forwarded-For entry wins (a warning at start
+   * on a non-loopback address). Default `DARA_TRUST_PROXY`, same forms.
    */
-  readonly trustProxy?: boolean | string | readonly string[]
-  /** Origins (`https://app.example`) besides the app's own whose cookie requests pass the CSRF check. */
+  readonly trustProxy?: TrustProxy
+  /**
+   * Origins (`https://app.example`) besides the app's own whose cookie requests
+   * pass the CSRF check; default `DARA_TRUSTED_ORIGINS` (comma-separated). The
+   * `cors` origins allowed with credentials pass too.
+   */
   readonly trustedOrigins?: readonly string[]
   /** What a request and a client may cost: body and header size, timeouts, connections. See {@link ServerLimits}. */
   readonly limits?: ServerLimits
@@ -79,6 +88,12 @@ export interface AppOptions {
   readonly cors?: CorsOptions
   /** The security headers of UI pages (API answers always get theirs). */
   readonly securityHeaders?: SecurityHeaderOptions
+  /**
+   * Query keys whose values the request log and spans may show (`page`, `sort`);
+   * every other value is written `[REDACTED]`. Default `DARA_SAFE_QUERY_KEYS`
+   * (comma-separated), else none.
+   */
+  readonly safeQueryKeys?: readonly string[]
 }
 
 /**
@@ -86,15 +101,18 @@ export interface AppOptions {
  * streamed body fails after its headers went out: the app's fault, logged here.
  */
 class QuietLogController extends LogController {
+  readonly #redaction: QueryRedaction
+  constructor(redaction: QueryRedaction) {
+    super({ disableRequestLogging: true })
+    this.#redaction = redaction
+  }
   override streamError(error: Error, request: FastifyRequest): void {
+    const url = this.#redaction.url(request.url)
     if ('code' in error && error.code === 'ERR_STREAM_PREMATURE_CLOSE') {
-      request.log.info({ url: request.url }, 'The client closed the connection during a stream')
+      request.log.info({ url }, 'The client closed the connection during a stream')
       return
     }
-    request.log.error(
-      { err: error, url: request.url },
-      'A streamed response failed after its first bytes',
-    )
+    request.log.error({ err: error, url }, 'A streamed response failed after its first bytes')
   }
 }
 
@@ -134,7 +152,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   for (const component of components)
     for (const route of component.requiredRoutes) routes.add(route)
 
-  const authOptions = { trustedOrigins: new Set(options.trustedOrigins ?? []) }
+  const cors = options.cors ?? corsFromEnv()
+  const authOptions = trustedOrigins(options.trustedOrigins, cors)
   const configurations = configurationResolver(state.configurations)
   const plans = [
     ...authRoutes(auth.sessions, authOptions).map((route) =>
@@ -154,7 +173,9 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
           options.logger?.stream,
         )
   const limits = resolveLimits(options.limits)
+  const trust = resolveTrustProxy(options.trustProxy)
   const headers = headerSets(options.securityHeaders ?? {})
+  const redaction = queryRedaction(options.safeQueryKeys ?? safeQueryKeysFromEnv())
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: limits.bodyLimit,
@@ -173,11 +194,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     // securityHooks answers requests that arrive while closing, with the usual body.
     return503OnClosing: false,
     schemaController: { compilersFactory: { buildSerializer } },
-    ...trustProxy(options.trustProxy ?? process.env['DARA_TRUST_PROXY']),
+    ...(trust === undefined ? {} : { trustProxy: trust }),
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
-    logController: new QuietLogController({ disableRequestLogging: true }),
+    logController: new QuietLogController(redaction),
   })
   for (const warning of state.warnings) app.log.warn(warning)
+  warnOnTrustAll(app, trust)
   if (auth.secretSource === 'generated' || auth.secretSource === 'file') {
     app.log.warn(
       'DARA_JWT_SECRET is not set: tokens are signed with a development secret kept in %s; set DARA_JWT_SECRET in production',
@@ -188,12 +210,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   app.server.maxConnections = limits.maxConnections
   let closing = false
   securityHooks(app, headers, () => closing)
-  registerCors(app, options.cors ?? corsFromEnv())
+  registerCors(app, cors)
   guardJsonDepth(app, limits.maxJsonDepth)
   // Observability first, so its hooks see every request, the refused ones too.
   if (state.metrics) plans.unshift(planRoute(addMetrics(app, state.metrics), configurations, true))
   const tracing = options.tracing ?? tracingFromEnv()
-  if (tracing !== false) addTracing(app, tracing === true ? undefined : tracing)
+  if (tracing !== false) addTracing(app, redaction, tracing === true ? undefined : tracing)
   checkDuplicates(plans)
 
   app.setErrorHandler(handleError)
@@ -206,7 +228,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     request.log[requestLevel](
       {
         method: request.method,
-        url: request.url,
+        url: redaction.url(request.url),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },
@@ -299,15 +321,4 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       state.pages.map((page) => page.path),
     )
   return Object.assign(app, { routePlans: plans, sessions: auth.app })
-}
-
-/** Fastify's trustProxy from the option, or from DARA_TRUST_PROXY (`true`, or addresses and CIDRs). */
-function trustProxy(value: boolean | string | readonly string[] | undefined): {
-  trustProxy?: boolean | string | string[]
-} {
-  if (value === undefined || value === '' || value === 'false' || value === '0') return {}
-  if (value === 'true' || value === '1') return { trustProxy: true }
-  return {
-    trustProxy: typeof value === 'boolean' || typeof value === 'string' ? value : [...value],
-  }
 }

@@ -37,12 +37,18 @@ export function checkLoginOrigin(request: FastifyRequest, trusted: ReadonlySet<s
   }
 }
 
+/**
+ * Same origin: scheme, host and port, the default port spelled or not
+ * (`http://localhost:80` is `http://localhost`). The scheme counts: a page
+ * served over http, which anyone on the network can rewrite, does not speak for
+ * an app served over https (`request.protocol`, which honours trustProxy).
+ */
 function sameSite(url: string, request: FastifyRequest, trusted: ReadonlySet<string>): boolean {
   const parsed = parse(url)
   if (!parsed) return false
   if (trusted.has(parsed.origin)) return true
   const own = parse(`${request.protocol}://${request.host}`)
-  return own !== undefined && endpoint(parsed) === endpoint(own)
+  return own !== undefined && parsed.origin === own.origin
 }
 
 function parse(url: string): URL | undefined {
@@ -51,13 +57,6 @@ function parse(url: string): URL | undefined {
   } catch {
     return undefined
   }
-}
-
-/** Host and port, the port spelled out: `localhost:80` and `http://localhost` are one site. */
-function endpoint(url: URL): string {
-  const port =
-    url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '')
-  return `${url.hostname}:${port}`
 }
 
 function quote(value: string): string {

@@ -34,8 +34,9 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     const challenge = WWW_AUTHENTICATE[error.code]
     if (challenge) reply.header('www-authenticate', challenge)
     reply.headers(error.headers)
+    // Without the query: the request's own line (same reqId) has it, its values redacted.
     if (error.status >= 500)
-      request.log.error({ reason: error.code, url: request.url }, error.detail)
+      request.log.error({ reason: error.code, url: request.url.split('?', 1)[0] }, error.detail)
     if (error.status === 401)
       request.log.info({ reason: error.code }, 'Request refused: %s', error.detail)
     return reply.code(error.status).send({ detail: error.detail, code: error.code })

@@ -16,7 +16,11 @@ export interface ServerLimits {
   readonly requestTimeout?: number
   /** Milliseconds a route's dependencies and handler have to answer; then 503. 0 turns it off. Default 30 s; `DARA_HANDLER_TIMEOUT_MS`. */
   readonly handlerTimeout?: number
-  /** Milliseconds an idle keep-alive connection stays open. Default 72 s; `DARA_KEEP_ALIVE_TIMEOUT_MS`. */
+  /**
+   * Milliseconds an idle keep-alive connection stays open. Default 5 s (Node's);
+   * behind a proxy that keeps idle connections to the app longer, set it above
+   * the proxy's. `DARA_KEEP_ALIVE_TIMEOUT_MS`.
+   */
   readonly keepAliveTimeout?: number
   /** Longest path parameter, in characters: more is refused with 414. Default 100; `DARA_MAX_PARAM_LENGTH`. */
   readonly maxParamLength?: number
@@ -34,7 +38,8 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   headersTimeout: 10_000,
   requestTimeout: 30_000,
   handlerTimeout: 30_000,
-  keepAliveTimeout: 72_000,
+  // Fastify's 72 s let each idle client hold a socket (of maxConnections) that long.
+  keepAliveTimeout: 5_000,
   maxParamLength: 100,
   maxJsonDepth: 128,
   maxConnections: 10_000,

@@ -19,7 +19,16 @@ export interface CorsOptions {
 export interface SecurityHeaderOptions {
   /** The Content-Security-Policy of pages outside `/api`; `false` sends none. */
   readonly contentSecurityPolicy?: string | false
+  /**
+   * The Strict-Transport-Security of answers over https (direct, or as a trusted
+   * proxy reports it; never over http). Default `max-age=31536000; includeSubDomains`;
+   * `false` sends none.
+   */
+  readonly strictTransportSecurity?: string | false
 }
+
+/** One year, subdomains included: helmet's default, and what HSTS preload lists ask for. */
+const HSTS = 'max-age=31536000; includeSubDomains'
 
 /** An API answers JSON: nothing in it may run, load, or be framed. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -50,19 +59,25 @@ const NO_HOST = new DaraError('DARA_ERR_BAD_REQUEST', 'an HTTP/1.1 request needs
 export interface HeaderSets {
   readonly api: Readonly<Record<string, string>>
   readonly ui: Readonly<Record<string, string>>
+  /** Strict-Transport-Security, for answers over https only. */
+  readonly hsts: string | undefined
 }
 
 export function headerSets(options: SecurityHeaderOptions): HeaderSets {
   const csp = options.contentSecurityPolicy ?? UI_CSP
+  const hsts = options.strictTransportSecurity ?? HSTS
   return {
     api: { ...COMMON, 'content-security-policy': API_CSP },
     ui: csp === false ? COMMON : { ...COMMON, 'content-security-policy': csp },
+    hsts: hsts === false ? undefined : hsts,
   }
 }
 
 /**
  * One onRequest hook for every route, 404s included: static headers set from
- * two prepared objects (no work per request but a prefix test); once the app
+ * two prepared objects (no work per request but a prefix test), and HSTS on
+ * answers over https (a browser ignores it over http, where anyone on the path
+ * could have sent it); once the app
  * is closing, a 503 `{ detail }` for requests that arrive on a kept-alive
  * connection (Fastify's own closing answer has another body, so it is turned
  * off); and a 400 `{ detail }` for an HTTP/1.1 request without Host.
@@ -72,7 +87,7 @@ export function securityHooks(
   sets: HeaderSets,
   isClosing: () => boolean,
 ): void {
-  const { api, ui } = sets
+  const { api, ui, hsts } = sets
   app.addHook(
     'onRequest',
     function securityHeaders(
@@ -81,6 +96,9 @@ export function securityHooks(
       done: HookHandlerDoneFunction,
     ): void {
       void reply.headers(request.url.startsWith('/api') ? api : ui)
+      if (hsts !== undefined && request.protocol === 'https') {
+        void reply.header('strict-transport-security', hsts)
+      }
       if (isClosing()) {
         void reply
           .code(503)
@@ -132,7 +150,8 @@ export function registerCors(app: FastifyInstance, options: CorsOptions | undefi
   })
 }
 
-function isOrigin(value: string): boolean {
+/** An exact origin: http or https, host, optional port, nothing after. */
+export function isOrigin(value: string): boolean {
   try {
     const url = new URL(value)
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value

@@ -3,6 +3,7 @@ import type * as OpenTelemetry from '@opentelemetry/api'
 import type { Attributes, Span, TextMapGetter, TracerProvider } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requestIdentity } from './pipeline.ts'
+import type { QueryRedaction } from './query-redaction.ts'
 
 // Loaded by the first app that traces, so apps that do not never pay for it.
 // The API keeps its state (the SDK's provider, propagators) in one global that
@@ -42,9 +43,14 @@ type Traced = FastifyRequest & { [SPAN]: Span | null }
  *
  * The request's attributes go to the SDK with the span's start, where a sampler
  * sees them (to drop health checks by `http.route`, say); what is known only
- * at the end (status, user) is set only on a span that is kept.
+ * at the end (status, user) is set only on a span that is kept. The query is
+ * `url.query` with its values redacted, as the request log writes it.
  */
-export function addTracing(app: FastifyInstance, provider?: TracerProvider): void {
+export function addTracing(
+  app: FastifyInstance,
+  redaction: QueryRedaction,
+  provider?: TracerProvider,
+): void {
   const { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } = loadApi()
   const tracer = (provider ?? trace.getTracerProvider()).getTracer('dara-ts')
 
@@ -63,6 +69,7 @@ export function addTracing(app: FastifyInstance, provider?: TracerProvider): voi
       'http.request.method': method,
       'url.path': query === -1 ? url : url.slice(0, query),
     }
+    if (query !== -1) attributes['url.query'] = redaction.query(url.slice(query + 1))
     if (route !== undefined) attributes['http.route'] = route
     const span = tracer.startSpan(
       route === undefined ? method : `${method} ${route}`,

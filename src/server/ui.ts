@@ -27,13 +27,6 @@ const TYPES: Readonly<Record<string, string>> = {
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 const REVALIDATE = 'no-cache'
 
-const HTML_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-}
-
 interface Asset {
   readonly body: Buffer
   readonly type: string
@@ -79,11 +72,9 @@ export function loadUi(dir: string): BuiltUi {
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, file: Asset, status = 200): unknown {
-  reply
-    .header('cache-control', file.cache)
-    .header('etag', file.etag)
-    .header('x-content-type-options', 'nosniff')
-  if (file.type.startsWith('text/html')) reply.headers(HTML_HEADERS)
+  // The security headers (the UI's policy, securityHeaders.contentSecurityPolicy
+  // when given) are already set by securityHooks, for every answer outside /api.
+  reply.header('cache-control', file.cache).header('etag', file.etag)
   if (status === 200 && request.headers['if-none-match'] === file.etag)
     return reply.code(304).send()
   return reply.code(status).type(file.type).send(file.body)

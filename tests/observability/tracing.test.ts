@@ -61,6 +61,7 @@ void test('each request gets a server span with its route, status and user id', 
     attributes: {
       'http.request.method': 'GET',
       'url.path': '/api/items/7',
+      'url.query': 'full=[REDACTED]',
       'http.route': '/api/items/:id',
       'enduser.id': 'user',
       'http.response.status_code': 200,
