@@ -293,7 +293,7 @@ export const ERRORS = {
   DARA_ERR_WORKERS_MEMORY_STORE: {
     status: 500,
     message:
-      '--workers %s runs %s processes, and the app keeps its sessions in the memory of each (%s): a login on one worker would be unknown to the next. Set DARA_REDIS_URL to a Redis that every worker reaches (or give config.setSessionStore() another shared store), or run one worker.',
+      '%s workers would each keep sessions in their own memory (%s): a login on one worker would be unknown to the next. Set DARA_REDIS_URL to a Redis that every worker reaches (or give config.setSessionStore() another shared store), or run one worker.',
   },
   DARA_ERR_WORKER_EXITED: {
     status: 500,
