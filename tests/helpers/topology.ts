@@ -109,57 +109,86 @@ export async function startTopology(
   })
   await Promise.all(apps.map((app) => launch(app, appEnv)))
 
-  const lbPort = await freePort()
-  const haproxy = spawn(HAPROXY, ['-db', '-f', HAPROXY_CONFIG], {
-    env: {
-      ...process.env,
-      DARA_LB_BIND: `127.0.0.1:${lbPort}`,
-      ...Object.fromEntries(apps.map((app, i) => [`DARA_APP_${i + 1}`, `127.0.0.1:${app.port}`])),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let haproxyOutput = ''
-  haproxy.stdout.setEncoding('utf8').on('data', (chunk: string) => (haproxyOutput += chunk))
-  haproxy.stderr.setEncoding('utf8').on('data', (chunk: string) => (haproxyOutput += chunk))
-  const haproxyExited = waitExit(haproxy)
-  t.after(async () => {
-    haproxy.kill('SIGKILL')
-    await haproxyExited
-  })
-  const url = `http://127.0.0.1:${lbPort}`
+  const lb = await startHaproxy(
+    t,
+    apps.map((app) => `127.0.0.1:${app.port}`),
+  )
   await untilEveryInstance(
-    url,
+    lb.url,
     apps.map((app) => app.name),
-    () => (haproxy.exitCode === null ? undefined : haproxyOutput),
-    () => haproxyOutput,
+    lb,
   )
   return {
     redis,
     apps,
-    url,
-    haproxyOutput: () => haproxyOutput,
+    url: lb.url,
+    haproxyOutput: () => lb.output(),
     restart: (app) => launch(app, appEnv),
   }
 }
 
+export interface Haproxy {
+  /** http://127.0.0.1:port */
+  readonly url: string
+  /** https://127.0.0.1:port, when `tlsCert` was given. */
+  readonly tlsUrl: string | undefined
+  /** What HAProxy printed (server state changes). */
+  output(): string
+  /** Whether it has exited. */
+  exited(): boolean
+}
+
+/**
+ * HAProxy with deploy/haproxy.cfg on free loopback ports, balancing over
+ * `backends` (host:port, at most three); with `tlsCert` (a PEM of certificate
+ * and key), HTTPS too.
+ */
+export async function startHaproxy(
+  t: TestContext,
+  backends: readonly string[],
+  tlsCert?: string,
+): Promise<Haproxy> {
+  const port = await freePort()
+  const tlsPort = tlsCert === undefined ? undefined : await freePort()
+  const haproxy = spawn(HAPROXY, ['-db', '-f', HAPROXY_CONFIG], {
+    env: {
+      ...process.env,
+      DARA_LB_BIND: `127.0.0.1:${port}`,
+      ...Object.fromEntries(backends.map((address, i) => [`DARA_APP_${i + 1}`, address])),
+      ...(tlsCert === undefined
+        ? {}
+        : { DARA_TLS_CERT: tlsCert, DARA_LB_TLS_BIND: `127.0.0.1:${tlsPort}` }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  haproxy.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  haproxy.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const exited = waitExit(haproxy)
+  t.after(async () => {
+    haproxy.kill('SIGKILL')
+    await exited
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tlsUrl: tlsPort === undefined ? undefined : `https://127.0.0.1:${tlsPort}`,
+    output: () => output,
+    exited: () => haproxy.exitCode !== null || haproxy.signalCode !== null,
+  }
+}
+
 /** Calls the balancer until every named instance has answered (20 s at most). */
-async function untilEveryInstance(
-  url: string,
-  names: readonly string[],
-  failure: () => string | undefined,
-  log: () => string,
-) {
+async function untilEveryInstance(url: string, names: readonly string[], lb: Haproxy) {
   const seen = new Set<string>()
   const deadline = Date.now() + 20_000
   while (names.some((name) => !seen.has(name))) {
-    const failed = failure()
-    if (failed !== undefined) assert.fail(`HAProxy exited:\n${failed}`)
+    if (lb.exited()) assert.fail(`HAProxy exited:\n${lb.output()}`)
     const res = await fetch(`${url}/api/hello`).catch(() => undefined)
     const instance = res?.headers.get('x-instance')
     if (res?.status === 200 && instance) seen.add(instance)
     else await sleep(50)
     if (Date.now() > deadline) {
-      assert.fail(`not every instance answered (${[...seen].join()}):\n${log()}`)
+      assert.fail(`not every instance answered (${[...seen].join()}):\n${lb.output()}`)
     }
   }
 }
