@@ -24,6 +24,7 @@ PACKAGES=(
   "redis-server redis-server"   # the Redis session store's tests
   "chromium chromium"           # browser tests, through playwright-core
   "wrk wrk"                     # npm run bench (autocannon is the fallback)
+  "/usr/sbin/haproxy haproxy"   # the load-balancer suite (tests/scale/) and its bench
   "/usr/bin/python3 python3"    # Debian's Python, for the scripts below
 )
 # Modules of Debian's Python (/usr/bin/python3, whatever else is first on PATH):

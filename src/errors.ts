@@ -286,6 +286,20 @@ export const ERRORS = {
     status: 503,
     message: 'The server is shutting down: retry in a moment',
   },
+  DARA_ERR_NOT_READY: {
+    status: 503,
+    message: 'Not ready: %s',
+  },
+  DARA_ERR_WORKERS_MEMORY_STORE: {
+    status: 500,
+    message:
+      '%s workers would each keep sessions in their own memory (%s): a login on one worker would be unknown to the next. Set DARA_REDIS_URL to a Redis that every worker reaches (or give config.setSessionStore() another shared store), or run one worker.',
+  },
+  DARA_ERR_WORKER_EXITED: {
+    status: 500,
+    message:
+      'Worker %s stopped before it listened (%s), so the app did not start; its output above says why.',
+  },
 } as const satisfies Record<string, ErrorRow>
 
 export type DaraErrorCode = keyof typeof ERRORS

@@ -105,14 +105,21 @@ export class RedisSessionStore implements SessionStore {
     this.#commands = new Client(url, common)
     this.#subscriber = new Client(url, { ...common, autoResubscribe: true })
     for (const connection of [this.#commands, this.#subscriber]) {
+      // Whether this connection was up: a connection that never was keeps its
+      // connect error (ECONNREFUSED, say) as the reason, the most useful one.
+      let up = false
       connection.on('error', (error: Error) => {
         this.#lastError = error.message.slice(0, 120)
       })
       connection.on('close', () => {
         this.#synced = false
-        if (!this.#closed) this.#lastError = 'connection to Redis lost'
+        if (!this.#closed && up) this.#lastError = 'connection to Redis lost'
+        up = false
       })
-      connection.on('ready', () => void this.#sync())
+      connection.on('ready', () => {
+        up = true
+        void this.#sync()
+      })
     }
     this.#subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.#channel) this.#applyRevocation(message)

@@ -22,6 +22,9 @@ Options for start:
   --host <host>          Interface to listen on (default: 127.0.0.1)
   --reload               Restart when a file under the entry's folder changes; logins
                          stay valid across restarts
+  --workers <n|auto>     Run the app in n processes sharing the port (auto: one per
+                         core; or DARA_WORKERS); a worker that dies is replaced. More
+                         than one needs a shared session store (DARA_REDIS_URL)
 
 Options for routes:
   --json                 Print the route manifest as JSON, as checkRouteManifest() compares it
@@ -34,8 +37,11 @@ Options for token (run where the app runs, with its DARA_JWT_SECRET and store):
 
   -h, --help             Show this help
 
-Environment for start (see docs/reliability.md):
+Environment for start (see docs/reliability.md and docs/deploy.md):
   DARA_GRACE_MS          time requests in flight get after SIGTERM (10000)
+  DARA_SHUTDOWN_DELAY_MS time after SIGTERM that /api/core/ready answers 503 while
+                         requests are still served, for a load balancer to notice (0)
+  DARA_WORKERS           as --workers
   DARA_BODY_LIMIT, DARA_MAX_HEADER_SIZE, DARA_MAX_PARAM_LENGTH, DARA_MAX_JSON_DEPTH,
   DARA_HEADERS_TIMEOUT_MS, DARA_REQUEST_TIMEOUT_MS, DARA_HANDLER_TIMEOUT_MS,
   DARA_KEEP_ALIVE_TIMEOUT_MS, DARA_MAX_CONNECTIONS, DARA_CORS_ORIGINS`
@@ -48,13 +54,14 @@ const OPTIONS = {
   scope: { type: 'string', multiple: true },
   session: { type: 'string' },
   reload: { type: 'boolean' },
+  workers: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
 /** Which options each command takes; any other is a usage error. */
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  start: ['port', 'host', 'reload'],
+  start: ['port', 'host', 'reload', 'workers'],
   routes: ['json'],
   token: ['user', 'expires', 'scope', 'session'],
 }
@@ -113,7 +120,20 @@ async function main(argv: readonly string[]): Promise<void> {
     )
   }
   const options = { entry: entry ?? 'main.ts', port, host: values.host ?? '127.0.0.1' }
-  if (values.reload) {
+  const [workersFrom, workers] =
+    values.workers !== undefined
+      ? ['--workers', values.workers]
+      : ['DARA_WORKERS', process.env['DARA_WORKERS'] || undefined]
+  if (workers !== undefined) {
+    if (values.reload) {
+      throw new DaraError(
+        'DARA_ERR_CLI_USAGE',
+        `--reload and ${workersFrom} do not mix: --reload runs one process that restarts when a file changes, --workers several that run as they are; drop one of them`,
+      )
+    }
+    const { startWorkers, workerCount } = await import('./workers.ts')
+    await startWorkers(options, workerCount(workersFrom, workers))
+  } else if (values.reload) {
     // The reloader itself runs no app: it needs neither Fastify nor the app's modules.
     const { startWithReload } = await import('./reload.ts')
     await startWithReload(options)

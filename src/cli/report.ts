@@ -1,18 +1,19 @@
 import { DaraError } from '../errors.ts'
 
 /** One readable line, and for the app's own errors the place they were thrown. */
-export function report(error: unknown): void {
-  if (error instanceof DaraError) {
-    console.error(`error ${error.message}`)
-    return
-  }
+export function reportText(error: unknown): string {
+  if (error instanceof DaraError) return `error ${error.message}`
   const message = error instanceof Error ? error.message : String(error)
-  console.error(`error: ${message}`)
   const frame =
     error instanceof Error
       ? error.stack
           ?.split('\n')
           .find((line) => /^\s+at /.test(line) && !/node_modules|node:/.test(line))
       : undefined
-  if (frame) console.error(frame)
+  return frame ? `error: ${message}\n${frame}` : `error: ${message}`
+}
+
+/** Prints {@link reportText} on standard error. */
+export function report(error: unknown): void {
+  console.error(reportText(error))
 }

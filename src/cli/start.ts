@@ -1,4 +1,4 @@
-import { createApp, type AppOptions } from '../server/create-app.ts'
+import { createApp, type AppOptions, type DaraApp } from '../server/create-app.ts'
 import { parseWhole } from '../server/limits.ts'
 import { describeApp } from '../server/manifest.ts'
 import { loadEntry } from './load-entry.ts'
@@ -21,6 +21,18 @@ export interface StartOptions {
   readonly host: string
   /** Milliseconds that requests in flight get to finish after SIGTERM; default `DARA_GRACE_MS`, else 10 s. */
   readonly graceMs?: number
+  /** Under `--workers`: the worker's side of the primary (see workers.ts). */
+  readonly supervisor?: Supervisor
+}
+
+/**
+ * What a worker of `dara start --workers` does differently: it checks the app
+ * fits several processes, tells the primary where it listens instead of
+ * printing it (the primary prints once), and leaves Ctrl+C to the primary.
+ */
+export interface Supervisor {
+  check(app: DaraApp): void
+  listening(text: string, port: number): void
 }
 
 const DEFAULT_GRACE_MS = 10_000
@@ -37,6 +49,7 @@ export async function start(options: StartOptions): Promise<void> {
   const config = await loadEntry(options.entry)
   const stopTelemetry = await startTelemetry()
   const app = createApp(config, cliAppOptions())
+  options.supervisor?.check(app)
   try {
     await app.listen({ port: options.port, host: options.host })
   } catch (error) {
@@ -58,9 +71,9 @@ export async function start(options: StartOptions): Promise<void> {
   if (app.hasRoute({ method: 'GET', url: '/api/docs' })) {
     lines.push(`API docs: http://${host}:${port}/api/docs (OpenAPI: /api/openapi.json)`)
   }
-  console.log(
-    `dara-ts app ${options.entry} listening on http://${host}:${port}\n${lines.join('\n')}`,
-  )
+  const text = `dara-ts app ${options.entry} listening on http://${host}:${port}\n${lines.join('\n')}`
+  if (options.supervisor) options.supervisor.listening(text, port)
+  else console.log(text)
 
   let closing = false
   const stop = (signal: string): void => {
@@ -89,9 +102,9 @@ export async function start(options: StartOptions): Promise<void> {
         },
       )
   }
-  // Under the reloader, Ctrl+C reaches every process of the terminal: the
-  // reloader stops this one with SIGTERM, once, so it can finish its requests.
-  if (!reloaded) process.on('SIGINT', () => stop('SIGINT'))
+  // Under the reloader or the primary of --workers, Ctrl+C reaches every process of
+  // the terminal: they stop this one with SIGTERM, once, so it can finish its requests.
+  if (!reloaded && !options.supervisor) process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
 
   if (reloaded && process.send) {

@@ -11,14 +11,16 @@ import pino, { type DestinationStream } from 'pino'
 import type { SessionStore } from '../auth/session-store.ts'
 import type { Clock } from '../auth/tokens.ts'
 import { builderState } from '../config/state.ts'
+import { DaraError } from '../errors.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { setUpAuth, type AppSessions } from './auth-setup.ts'
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
 import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
+import { healthRoutes, PROBE_PATHS, type Phase } from './health.ts'
 import { guardJsonDepth } from './json-body.ts'
-import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
+import { checkingInterval, parseWhole, resolveLimits, type ServerLimits } from './limits.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
@@ -94,6 +96,14 @@ export interface AppOptions {
    * (comma-separated), else none.
    */
   readonly safeQueryKeys?: readonly string[]
+  /**
+   * Milliseconds that `close()` keeps serving with `/api/core/ready` at 503
+   * before it stops listening, so that a load balancer's health check sees the
+   * process leave before its connections are refused. Default
+   * `DARA_SHUTDOWN_DELAY_MS`, else 0; behind a balancer, at least its checks'
+   * `fall × inter`. See docs/deploy.md.
+   */
+  readonly shutdownDelay?: number
 }
 
 /**
@@ -155,9 +165,13 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const cors = options.cors ?? corsFromEnv()
   const authOptions = trustedOrigins(options.trustedOrigins, cors)
   const configurations = configurationResolver(state.configurations)
+  let phase: Phase = 'serving'
   const plans = [
     ...authRoutes(auth.sessions, authOptions).map((route) =>
       planRoute(route, configurations, true),
+    ),
+    ...healthRoutes(auth.sessions.store, () => phase).map((route) =>
+      planRoute(route, configurations),
     ),
     ...(ui ? pageRoutes(state.pages, state.auth) : []).map((route) =>
       planRoute(route, configurations),
@@ -174,6 +188,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         )
   const limits = resolveLimits(options.limits)
   const trust = resolveTrustProxy(options.trustProxy)
+  const shutdownDelay = shutdownDelayOf(options.shutdownDelay)
   const headers = headerSets(options.securityHeaders ?? {})
   const redaction = queryRedaction(options.safeQueryKeys ?? safeQueryKeysFromEnv())
   const app = Fastify({
@@ -208,8 +223,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   }
 
   app.server.maxConnections = limits.maxConnections
-  let closing = false
-  securityHooks(app, headers, () => closing)
+  securityHooks(app, headers, () => phase === 'closing')
   registerCors(app, cors)
   guardJsonDepth(app, limits.maxJsonDepth)
   // Observability first, so its hooks see every request, the refused ones too.
@@ -225,7 +239,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   // A callback hook, not an async one: no promise per request.
   const requestLevel = process.env['NODE_ENV'] === 'production' ? 'debug' : 'info'
   app.addHook('onResponse', function logRequest(request, reply, done) {
-    request.log[requestLevel](
+    request.log[PROBE_PATHS.has(request.url) ? 'debug' : requestLevel](
       {
         method: request.method,
         url: redaction.url(request.url),
@@ -250,14 +264,20 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         stops.push(() => Reflect.apply(stop, undefined, []) as unknown)
     }
   })
-  app.addHook('preClose', function drain(done) {
-    closing = true
+  app.addHook('preClose', async function drain() {
+    // Readiness turns 503 first while everything else is still served: the
+    // balancer's health check takes the process out before it stops listening.
+    phase = 'draining'
+    if (shutdownDelay > 0) {
+      app.log.info({ shutdownDelay }, 'Not ready: serving on until the load balancer has noticed')
+      await new Promise((resolve) => setTimeout(resolve, shutdownDelay))
+    }
+    phase = 'closing'
     // Node closes the connections that are idle when the server closes, not those
     // that go idle after their last response: a keep-alive client of a request in
     // flight would hold the close open until its timeout. Close them as they idle.
     const timer = setInterval(() => app.server.closeIdleConnections(), 50).unref()
     app.server.once('close', () => clearInterval(timer))
-    done()
   })
   app.addHook('onClose', async () => {
     for (const stop of stops.reverse()) {
@@ -321,4 +341,19 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       state.pages.map((page) => page.path),
     )
   return Object.assign(app, { routePlans: plans, sessions: auth.app })
+}
+
+/** The shutdown delay from the option, else DARA_SHUTDOWN_DELAY_MS, else 0. */
+function shutdownDelayOf(given: number | undefined): number {
+  if (given !== undefined) {
+    if (Number.isSafeInteger(given) && given >= 0) return given
+    throw new DaraError(
+      'DARA_ERR_SERVER_OPTION_INVALID',
+      'shutdownDelay',
+      'a whole number from 0',
+      given,
+    )
+  }
+  const raw = process.env['DARA_SHUTDOWN_DELAY_MS']
+  return raw === undefined || raw === '' ? 0 : parseWhole('DARA_SHUTDOWN_DELAY_MS', raw, 0)
 }

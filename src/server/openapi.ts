@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { RouteOptions } from '../http/api-route.ts'
+import { READY_PATH } from './health.ts'
 import type { RoutePlan } from './plan.ts'
 
 /** A JSON Schema, as zod writes it and OpenAPI 3.1 takes it. */
@@ -152,6 +153,9 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
         : {}),
       ...(validates ? { '422': errorResponse('Invalid input', 'ValidationError') } : {}),
       '500': errorResponse('Internal error'),
+      ...(plan.path === READY_PATH
+        ? { '503': errorResponse('Not ready: the session store is unavailable, or shutting down') }
+        : {}),
     }
     const body = requestBody(options.body)
     const operation: JsonSchema = {

@@ -10,13 +10,15 @@ import { SECRET, bearer, claimsOf, tokenOf } from '../helpers/auth.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const START_TIMEOUT = 20_000
-/** The routes every app mounts under /api/auth, as the table prints them. */
+/** The routes every app mounts under /api/auth and the probes, as the table prints them. */
 const AUTH_ROUTES = [
   ['POST', '/api/auth/session', 'public'],
   ['POST', '/api/auth/verify-session', 'authenticated'],
   ['GET', '/api/auth/user', 'authenticated'],
   ['POST', '/api/auth/refresh-token', 'public'],
   ['POST', '/api/auth/revoke-session', 'authenticated'],
+  ['GET', '/api/core/health', 'public'],
+  ['GET', '/api/core/ready', 'public'],
 ]
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:(\d+))$/m
 

@@ -23,8 +23,13 @@ export interface DaraProcess {
   readonly exited: Promise<Exit>
 }
 
-/** Spawns `dara start <entry> --port 0` with `env` added; killed when the test ends. */
-export function spawnDara(t: TestContext, entry: string, env: Record<string, string> = {}) {
+/** Spawns `dara start <entry> --port 0 ...args` with `env` added; killed when the test ends. */
+export function spawnDara(
+  t: TestContext,
+  entry: string,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+) {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DARA_JWT_SECRET: SECRET,
@@ -32,7 +37,7 @@ export function spawnDara(t: TestContext, entry: string, env: Record<string, str
     ...env,
   }
   delete childEnv['PORT']
-  const child = spawn(process.execPath, ['bin/dara.js', 'start', entry, '--port', '0'], {
+  const child = spawn(process.execPath, ['bin/dara.js', 'start', entry, '--port', '0', ...args], {
     cwd: ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,8 +59,9 @@ export async function startDara(
   t: TestContext,
   entry: string,
   env: Record<string, string> = {},
+  args: readonly string[] = [],
 ): Promise<DaraProcess> {
-  const { child, output, exited } = spawnDara(t, entry, env)
+  const { child, output, exited } = spawnDara(t, entry, env, args)
   let done: Exit | undefined
   void exited.then((exit) => (done = exit))
   const deadline = Date.now() + 20_000

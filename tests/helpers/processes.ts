@@ -67,11 +67,11 @@ export interface RedisServer {
 }
 
 /**
- * redis-server on a free loopback port, persisting to a temporary directory
- * (append-only, fsync always), so that a restart keeps what was written.
+ * redis-server on a free loopback port (or `port`), persisting to a temporary
+ * directory (append-only, fsync always), so that a restart keeps what was written.
  */
-export async function startRedis(t: TestContext): Promise<RedisServer> {
-  const port = await freePort()
+export async function startRedis(t: TestContext, port?: number): Promise<RedisServer> {
+  port ??= await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'dara-redis-'))
   let child: ChildProcess | undefined
   const launch = async () => {

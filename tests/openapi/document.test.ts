@@ -51,6 +51,8 @@ void test('it lists exactly the routes the app mounts, implicit and framework on
   assert.deepEqual(operations(doc).sort(), [
     'DELETE /api/items/{id}',
     'GET /api/auth/user',
+    'GET /api/core/health',
+    'GET /api/core/ready',
     'GET /api/greetings',
     'GET /api/health',
     'GET /api/items',
@@ -235,4 +237,51 @@ void test('a user route on the docs paths stops the start', () => {
       message: `DARA_ERR_ROUTE_RESERVED: GET ${path} lies under ${path}/, which belongs to dara-ts. Move the endpoint to another path, for example /api/app-${path.slice(5)}.`,
     })
   }
+})
+
+void test('the probes are documented: no security, their answers, and 503 for readiness', async (t) => {
+  const doc = await fetchDocument(buildApp(t, config))
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  })
+  assert.deepEqual(doc.paths['/api/core/health'], {
+    get: {
+      operationId: 'health',
+      summary: 'Liveness: the process answers',
+      parameters: [],
+      responses: {
+        '200': {
+          description: 'Success',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { status: { type: 'string', const: 'ok' } },
+                required: ['status'],
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        '500': error('Internal error'),
+      },
+      security: [],
+    },
+  })
+  assert.deepEqual(doc.paths['/api/core/ready'], {
+    get: {
+      operationId: 'ready',
+      summary: 'Readiness: the app serves and its session store answers',
+      description:
+        'Answers 200 `{ "status": "ready" }`, or 503 `{ "detail", "code": "DARA_ERR_NOT_READY" }` with the reason: the session store is unavailable, or the server is shutting down.',
+      parameters: [],
+      responses: {
+        '200': { description: 'Success', content: { 'application/json': { schema: {} } } },
+        '500': error('Internal error'),
+        '503': error('Not ready: the session store is unavailable, or shutting down'),
+      },
+      security: [],
+    },
+  })
 })
