@@ -36,8 +36,9 @@ interface Exit {
   readonly signal: NodeJS.Signals | null
 }
 
-function spawnDara(args: readonly string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['bin/dara.js', ...args], {
+/** `dara ...args` through its bin, with `nodeArgs` given to node (to preload a module). */
+function spawnDara(args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/dara.js', ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -183,7 +184,7 @@ void test(
     )
     assert.match(
       app.output.stdout,
-      /^API docs: http:\/\/127\.0\.0\.1:\d+\/api\/docs \(OpenAPI: \/api\/openapi\.json\)$/m,
+      /^API docs: http:\/\/127\.0\.0\.1:\d+\/api\/docs \(OpenAPI: \/api\/openapi\.json\)\nready in \d+ ms\n/m,
     )
     assert.deepEqual(routeTable(app.output.stdout), [
       ...AUTH_ROUTES,
@@ -223,6 +224,25 @@ void test(
     assert.equal(res.status, 200)
     assert.equal(await res.json(), 'finished')
     assert.deepEqual(await exitOf(app), { code: 0, signal: null })
+  },
+)
+
+void test(
+  'SIGTERM the moment the listening line is written still closes gracefully (exit 0)',
+  { timeout: 60_000 },
+  async () => {
+    // The fixture sends SIGTERM from inside that write: a handler installed
+    // after the line would come too late, and the signal would kill the process.
+    const { child, output, exited } = spawnDara(
+      ['start', 'examples/seed/main.ts', '--port', '0'],
+      childEnv(),
+      ['--import', './tests/fixtures/sigterm-on-listening.js'],
+    )
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    const exit = await exited
+    clearTimeout(timer)
+    assert.match(output.stdout, LISTENING)
+    assert.deepEqual(exit, { code: 0, signal: null }, output.stderr)
   },
 )
 
