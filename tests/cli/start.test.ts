@@ -88,8 +88,11 @@ async function startDara(t: TestContext, args: readonly string[]): Promise<Runni
   }
 }
 
-/** Runs `dara ...args` to its end, or kills it after `timeout` ms. */
-async function runDara(args: readonly string[], env = childEnv(), timeout = 10_000) {
+/**
+ * Runs `dara ...args` to its end, or kills it after `timeout` ms: long enough
+ * for a start on a loaded machine, where other test files run at the same time.
+ */
+async function runDara(args: readonly string[], env = childEnv(), timeout = 40_000) {
   const { child, output, exited } = spawnDara(args, env)
   const timer = setTimeout(() => child.kill('SIGKILL'), timeout)
   const exit = await exited
@@ -358,7 +361,7 @@ void describe(
   { concurrency: 4 },
   () => {
     for (const { name, args, env, line } of ERROR_CASES) {
-      void test(name, { timeout: 30_000 }, async () => {
+      void test(name, { timeout: 60_000 }, async () => {
         const result = await runDara(args, childEnv(env))
         const printed = startError(result)
         if (typeof line === 'string') assert.equal(printed, line)
@@ -368,7 +371,7 @@ void describe(
   },
 )
 
-void test('--help prints the usage and exits 0', { timeout: 30_000 }, async () => {
+void test('--help prints the usage and exits 0', { timeout: 60_000 }, async () => {
   const result = await runDara(['--help'])
   assert.equal(result.code, 0)
   assert.equal(result.stderr, '')
