@@ -143,7 +143,8 @@ function shellWord(dir: string): string {
  * `dara init [dir]`: writes a new app into `dir` (created if needed), or
  * nothing at all when any of its files is already there.
  */
-export function init(dir = '.'): void {
+export function init(given?: string): void {
+  const dir = given || '.'
   const target = resolve(dir)
   const where = dir === '.' ? 'this folder' : dir
   let taken: readonly AppFile[]

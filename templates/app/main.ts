@@ -34,6 +34,8 @@ export const hello = get(
 export const me = get('/me', () => ({ user: USER.get()?.identityName }))
 
 export const config = new ConfigurationBuilder()
+// The default auth gives a session to whoever asks for one. For real logins:
+// config.addAuth(new BasicAuthConfig({ username: 'ada', password: '...' })) from 'dara-ts/auth'.
 config.addEndpoint(hello)
 config.addEndpoint(me)
 config.addConfiguration(new Greeting({ word: 'Hello' }))
