@@ -10,7 +10,8 @@ import { call } from './http.ts'
 import type { ReadyMessage } from './servers/listen.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const START_TIMEOUT_MS = 20_000
+/** Generous: a start is a second on a quiet machine, but far more on two cores shared by a test run. */
+export const START_TIMEOUT_MS = 60_000
 const STOP_TIMEOUT_MS = 5_000
 /** Debian's Python, whatever else is first on PATH: its packages are the baseline's. */
 export const PYTHON = '/usr/bin/python3'

@@ -12,6 +12,7 @@ import { ORDER_BODY } from '../../bench/payload.ts'
 import { startRedis, type RunningRedis } from '../../bench/redis.ts'
 import {
   PYTHON,
+  START_TIMEOUT_MS,
   startServer,
   startServers,
   type RunningServer,
@@ -33,9 +34,6 @@ function fastapiMissing(): string | false {
     ? false
     : 'the FastAPI baseline needs `bash scripts/setup-system.sh --bench`'
 }
-
-/** Longer than startServers can take: a dozen starts, two at a time, each cut at 20 s. */
-const START_TIMEOUT = 180_000
 
 function suite(title: string, names: readonly ServerName[], skip: string | false): void {
   void describe(title, { skip }, () => {
@@ -60,7 +58,8 @@ function suite(title: string, names: readonly ServerName[], skip: string | false
         names.forEach((name, i) => servers.set(name, started[i] as RunningServer))
         minted = `Bearer ${await mintToken(SECRET)}`
       },
-      { timeout: START_TIMEOUT },
+      // Longer than startServers can take: each start is cut at START_TIMEOUT_MS.
+      { timeout: names.length * START_TIMEOUT_MS },
     )
     after(async () => {
       // Even when the start timed out: what it started must not outlive the run.

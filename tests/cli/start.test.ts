@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { SECRET, bearer, claimsOf, tokenOf } from '../helpers/auth.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const START_TIMEOUT = 20_000
+/** A start takes a second or two, but far more on two cores that several test files share. */
+const START_TIMEOUT = 60_000
 /** The routes every app mounts under /api/auth, as the table prints them. */
 const AUTH_ROUTES = [
   ['POST', '/api/auth/session', 'public'],
@@ -137,7 +138,7 @@ async function getJson(url: string, headers: Record<string, string> = {}): Promi
 
 void test(
   'the seed app answers every snippet, and exits 0 on SIGTERM',
-  { timeout: 60_000 },
+  { timeout: 90_000 },
   async (t) => {
     const app = await startDara(t, ['start', 'examples/seed/main.ts', '--port', '0'])
     const { url } = app
@@ -178,7 +179,7 @@ void test(
 
 void test(
   'the printed route table lists every route of the seed app',
-  { timeout: 60_000 },
+  { timeout: 90_000 },
   async (t) => {
     const app = await startDara(t, ['start', 'examples/seed/main.ts', '--port', '0'])
     assert.match(
@@ -202,7 +203,7 @@ void test(
   },
 )
 
-void test('the configured seed app says "Hello from USA"', { timeout: 60_000 }, async (t) => {
+void test('the configured seed app says "Hello from USA"', { timeout: 90_000 }, async (t) => {
   const app = await startDara(t, ['start', 'examples/seed/main-usa.ts', '--port', '0'])
   const auth = bearer(await login(app.url))
   assert.equal(await getJson(`${app.url}/api/greetings`, auth), 'Hello from USA')
@@ -217,7 +218,7 @@ void test('the configured seed app says "Hello from USA"', { timeout: 60_000 }, 
 
 void test(
   'SIGTERM lets a request in flight finish, then exits 0',
-  { timeout: 60_000 },
+  { timeout: 90_000 },
   async (t) => {
     const app = await startDara(t, ['start', 'tests/fixtures/slow.ts', '--port', '0'])
     const pending = fetch(`${app.url}/api/slow`)
@@ -232,7 +233,7 @@ void test(
 
 void test(
   'SIGTERM the moment the listening line is written still closes gracefully (exit 0)',
-  { timeout: 60_000 },
+  { timeout: 90_000 },
   async () => {
     // The fixture sends SIGTERM from inside that write: a handler installed
     // after the line would come too late, and the signal would kill the process.
@@ -361,7 +362,7 @@ void describe(
   { concurrency: 4 },
   () => {
     for (const { name, args, env, line } of ERROR_CASES) {
-      void test(name, { timeout: 60_000 }, async () => {
+      void test(name, { timeout: 90_000 }, async () => {
         const result = await runDara(args, childEnv(env))
         const printed = startError(result)
         if (typeof line === 'string') assert.equal(printed, line)
@@ -371,7 +372,7 @@ void describe(
   },
 )
 
-void test('--help prints the usage and exits 0', { timeout: 60_000 }, async () => {
+void test('--help prints the usage and exits 0', { timeout: 90_000 }, async () => {
   const result = await runDara(['--help'])
   assert.equal(result.code, 0)
   assert.equal(result.stderr, '')
