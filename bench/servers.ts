@@ -4,12 +4,14 @@
 // on a port chosen here (ready once it answers).
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { call } from './http.ts'
 import type { ReadyMessage } from './servers/listen.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const START_TIMEOUT_MS = 20_000
+/** Generous: a start is a second on a quiet machine, but far more on two cores shared by a test run. */
+export const START_TIMEOUT_MS = 60_000
 const STOP_TIMEOUT_MS = 5_000
 /** Debian's Python, whatever else is first on PATH: its packages are the baseline's. */
 export const PYTHON = '/usr/bin/python3'
@@ -95,6 +97,7 @@ export async function startServer(
       },
       (error: unknown) => {
         clearTimeout(timer)
+        child.kill('SIGKILL')
         reject(error instanceof Error ? error : new Error(String(error)))
       },
     )
@@ -112,6 +115,49 @@ export async function startServer(
       clearTimeout(timer)
     },
   }
+}
+
+/** One server to start: what, with which environment added. */
+export interface ServerStart {
+  readonly spec: ServerSpec
+  readonly env: Record<string, string>
+}
+
+/**
+ * Starts servers, `concurrency` at a time (each start is mostly CPU: a dozen
+ * at once on two cores would each outlast their start timeout). If any fails,
+ * the others are stopped before the first error is thrown: a forked child left
+ * running holds its parent's IPC channel, and with it the whole run, open.
+ */
+export async function startServers(
+  starts: readonly ServerStart[],
+  concurrency = Math.max(2, availableParallelism()),
+): Promise<RunningServer[]> {
+  const servers = new Map<number, RunningServer>()
+  const failures: unknown[] = []
+  let next = 0
+  const worker = async (): Promise<void> => {
+    // After a failure, the servers not yet started are not started at all.
+    for (let i = next++; i < starts.length && failures.length === 0; i = next++) {
+      const start = starts[i]
+      if (start === undefined) continue
+      try {
+        servers.set(i, await startServer(start.spec, start.env))
+      } catch (error) {
+        failures.push(error)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, starts.length) }, worker))
+  if (failures.length > 0) {
+    await Promise.all([...servers.values()].map((server) => server.stop()))
+    throw failures[0]
+  }
+  return starts.map((_, i) => servers.get(i) ?? fail(`server ${i} did not start`))
+}
+
+function fail(message: string): never {
+  throw new Error(message)
 }
 
 /** Polls GET path every 5 ms until it answers 200, or the child exits. */

@@ -72,6 +72,15 @@ export const ERRORS = {
     status: 500,
     message: '%s. Run `dara --help` for usage.',
   },
+  DARA_ERR_INIT_EXISTS: {
+    status: 500,
+    message:
+      '%s already holds %s; dara init writes nothing over existing files. Choose a new or empty folder: dara init my-app',
+  },
+  DARA_ERR_INIT_DIR: {
+    status: 500,
+    message: 'Cannot create the app in %s: %s. Choose a folder you can write to: dara init my-app',
+  },
   DARA_ERR_AUTH_NO_CREDENTIALS: {
     status: 401,
     message:

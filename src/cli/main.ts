@@ -8,6 +8,8 @@ import { token } from './token.ts'
 const USAGE = `Usage: dara <command> [options]
 
 Commands:
+  init [dir]             Write a new app into dir (default: this folder): package.json,
+                         main.ts, its test, tsconfig.json, .gitignore; never over a file
   start [entry]          Start the app exported as \`config\` by entry (default: main.ts)
   routes [entry]         Print every route the app mounts: method, path, auth, groups,
                          origin, configurations and dependencies
@@ -61,6 +63,7 @@ const OPTIONS = {
 
 /** Which options each command takes; any other is a usage error. */
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  init: [],
   start: ['port', 'host', 'reload', 'workers'],
   routes: ['json'],
   token: ['user', 'expires', 'scope', 'session'],
@@ -106,6 +109,11 @@ async function main(argv: readonly string[]): Promise<void> {
     return
   }
   if (rest.length) throw new DaraError('DARA_ERR_CLI_USAGE', `Unexpected argument "${rest[0]}"`)
+  if (command === 'init') {
+    const { init } = await import('./init.ts')
+    init(entry)
+    return
+  }
   if (command === 'routes') {
     const { printRoutes } = await import('./routes.ts')
     await printRoutes({ entry: entry ?? 'main.ts', json: values.json ?? false })

@@ -132,7 +132,10 @@ export async function startWithReload(options: StartOptions): Promise<void> {
         if (!isReadyMessage(message)) return
         const ms = Date.now() - changedAt
         if (routes === undefined) {
-          say(`watching ${root} for changes; restarts keep sessions`)
+          // From this process's start: the wait of whoever ran `dara start --reload`.
+          say(
+            `ready in ${Math.round(performance.now())} ms; watching ${root} for changes; restarts keep sessions`,
+          )
         } else {
           const diff = routeDiff(routes, message.routes)
           say(`restarted in ${ms} ms${reason ? ` after a change to ${reason}` : ''}`)

@@ -61,20 +61,6 @@ export async function start(options: StartOptions): Promise<void> {
     }
     throw error
   }
-  const address = app.server.address()
-  const port = typeof address === 'object' && address ? address.port : options.port
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host
-  const lines = app.routePlans.map(
-    (plan) =>
-      `  ${plan.route.method.padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
-  )
-  if (app.hasRoute({ method: 'GET', url: '/api/docs' })) {
-    lines.push(`API docs: http://${host}:${port}/api/docs (OpenAPI: /api/openapi.json)`)
-  }
-  const text = `dara-ts app ${options.entry} listening on http://${host}:${port}\n${lines.join('\n')}`
-  if (options.supervisor) options.supervisor.listening(text, port)
-  else console.log(text)
-
   let closing = false
   const stop = (signal: string): void => {
     if (closing) process.exit(1)
@@ -102,10 +88,28 @@ export async function start(options: StartOptions): Promise<void> {
         },
       )
   }
-  // Under the reloader or the primary of --workers, Ctrl+C reaches every process of
-  // the terminal: they stop this one with SIGTERM, once, so it can finish its requests.
+  // Installed before anything says the app listens: whoever reads that line may
+  // stop the app at once, and must find it ready to close gracefully. Under the
+  // reloader or the primary of --workers, Ctrl+C reaches every process of the
+  // terminal: they stop this one with SIGTERM, once, so it can finish its requests.
   if (!reloaded && !options.supervisor) process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host
+  const lines = app.routePlans.map(
+    (plan) =>
+      `  ${plan.route.method.padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
+  )
+  if (app.hasRoute({ method: 'GET', url: '/api/docs' })) {
+    lines.push(`API docs: http://${host}:${port}/api/docs (OpenAPI: /api/openapi.json)`)
+  }
+  // From the start of the process (Node's time origin); the reloader reports its own restarts.
+  if (!reloaded) lines.push(`ready in ${Math.round(performance.now())} ms`)
+  const text = `dara-ts app ${options.entry} listening on http://${host}:${port}\n${lines.join('\n')}`
+  if (options.supervisor) options.supervisor.listening(text, port)
+  else console.log(text)
 
   if (reloaded && process.send) {
     const ready: ReadyMessage = {

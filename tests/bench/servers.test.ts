@@ -10,8 +10,16 @@ import { call } from '../../bench/http.ts'
 import type { LoadRequest } from '../../bench/load.ts'
 import { ORDER_BODY } from '../../bench/payload.ts'
 import { startRedis, type RunningRedis } from '../../bench/redis.ts'
-import { PYTHON, startServer, type RunningServer, type ServerSpec } from '../../bench/servers.ts'
+import {
+  PYTHON,
+  START_TIMEOUT_MS,
+  startServer,
+  startServers,
+  type RunningServer,
+  type ServerSpec,
+} from '../../bench/servers.ts'
 import { mintToken } from '../../bench/token.ts'
+import { run } from '../helpers/run.ts'
 import { needs } from '../helpers/system.ts'
 
 const SECRET = 'bench-test-secret-of-at-least-32-bytes'
@@ -32,22 +40,31 @@ function suite(title: string, names: readonly ServerName[], skip: string | false
     const servers = new Map<ServerName, RunningServer>()
     let minted = ''
     let redis: RunningRedis | undefined
-    before(async () => {
-      const spec = (name: ServerName): ServerSpec => SERVERS[name]
-      if (names.some((name) => spec(name).redis === true)) redis = await startRedis()
-      const started = await Promise.all(
-        names.map((name) =>
-          startServer(spec(name), {
-            BENCH_JWT_SECRET: SECRET,
-            ...(spec(name).redis === true && redis ? { DARA_REDIS_URL: redis.url } : {}),
-          }),
-        ),
-      )
-      names.forEach((name, i) => servers.set(name, started[i] as RunningServer))
-      minted = `Bearer ${await mintToken(SECRET)}`
-    })
+    let starting: Promise<RunningServer[]> | undefined
+    const spec = (name: ServerName): ServerSpec => SERVERS[name]
+    before(
+      async () => {
+        if (names.some((name) => spec(name).redis === true)) redis = await startRedis()
+        starting = startServers(
+          names.map((name) => ({
+            spec: spec(name),
+            env: {
+              BENCH_JWT_SECRET: SECRET,
+              ...(spec(name).redis === true && redis ? { DARA_REDIS_URL: redis.url } : {}),
+            },
+          })),
+        )
+        const started = await starting
+        names.forEach((name, i) => servers.set(name, started[i] as RunningServer))
+        minted = `Bearer ${await mintToken(SECRET)}`
+      },
+      // Longer than startServers can take: each start is cut at START_TIMEOUT_MS.
+      { timeout: names.length * START_TIMEOUT_MS },
+    )
     after(async () => {
-      await Promise.all([...servers.values()].map((s) => s.stop()))
+      // Even when the start timed out: what it started must not outlive the run.
+      const started = (await starting?.catch(() => undefined)) ?? []
+      await Promise.all(started.map((s) => s.stop()))
       await redis?.stop()
     })
 
@@ -80,12 +97,39 @@ function suite(title: string, names: readonly ServerName[], skip: string | false
   })
 }
 
+const NODE_SERVERS = (Object.keys(SERVERS) as ServerName[]).filter(
+  (name) => SERVERS[name].runtime === 'node',
+)
+function usesRedis(name: ServerName): boolean {
+  const spec: ServerSpec = SERVERS[name]
+  return spec.redis === true
+}
 suite(
   'bench servers on Node',
-  (Object.keys(SERVERS) as ServerName[]).filter((name) => SERVERS[name].runtime === 'node'),
-  needs('redis-server'),
+  NODE_SERVERS.filter((name) => !usesRedis(name)),
+  false,
 )
+suite('bench servers on Node with Redis', NODE_SERVERS.filter(usesRedis), needs('redis-server'))
 suite('bench server on FastAPI', ['fastapi'], fastapiMissing())
+
+void test(
+  'when one server fails to start, the ones that started are stopped and the run ends',
+  { timeout: 90_000 },
+  async () => {
+    // run() kills it after 60 s: without the stop, the fixture would never end.
+    const result = await run(
+      process.execPath,
+      ['--import', 'tsx', 'tests/fixtures/bench-start-failure.ts'],
+      {},
+      60_000,
+    )
+    assert.deepEqual(result, {
+      code: 0,
+      stdout: 'bench/../tests/fixtures/exits-at-start.ts exited before listening (1)\n',
+      stderr: '',
+    })
+  },
+)
 
 void test('the bench body is 1 KiB of JSON, and a wrong one is refused by the zod route only', async (t) => {
   assert.equal(Buffer.byteLength(ORDER_BODY), 1024)

@@ -87,7 +87,9 @@ void test('dara start --reload: a saved edit changes the routes, the session sur
 
   const listening = await waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 0)
   const url = listening.match[1] ?? ''
-  let seen = (await waitFor(/\[dara\] watching .* for changes; restarts keep sessions\n/, 0)).end
+  let seen = (
+    await waitFor(/\[dara\] ready in \d+ ms; watching .* for changes; restarts keep sessions\n/, 0)
+  ).end
 
   const login = await fetch(`${url}/api/auth/session`, { method: 'POST' })
   assert.equal(login.status, 200)

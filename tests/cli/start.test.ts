@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { SECRET, bearer, claimsOf, tokenOf } from '../helpers/auth.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const START_TIMEOUT = 20_000
+/** A start takes a second or two, but far more on two cores that several test files share. */
+const START_TIMEOUT = 60_000
 /** The routes every app mounts under /api/auth and the probes, as the table prints them. */
 const AUTH_ROUTES = [
   ['POST', '/api/auth/session', 'public'],
@@ -38,8 +39,9 @@ interface Exit {
   readonly signal: NodeJS.Signals | null
 }
 
-function spawnDara(args: readonly string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['bin/dara.js', ...args], {
+/** `dara ...args` through its bin, with `nodeArgs` given to node (to preload a module). */
+function spawnDara(args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/dara.js', ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,8 +91,11 @@ async function startDara(t: TestContext, args: readonly string[]): Promise<Runni
   }
 }
 
-/** Runs `dara ...args` to its end, or kills it after `timeout` ms. */
-async function runDara(args: readonly string[], env = childEnv(), timeout = 10_000) {
+/**
+ * Runs `dara ...args` to its end, or kills it after `timeout` ms: long enough
+ * for a start on a loaded machine, where other test files run at the same time.
+ */
+async function runDara(args: readonly string[], env = childEnv(), timeout = 40_000) {
   const { child, output, exited } = spawnDara(args, env)
   const timer = setTimeout(() => child.kill('SIGKILL'), timeout)
   const exit = await exited
@@ -135,7 +140,7 @@ async function getJson(url: string, headers: Record<string, string> = {}): Promi
 
 void test(
   'the seed app answers every snippet, and exits 0 on SIGTERM',
-  { timeout: 60_000 },
+  { timeout: 90_000 },
   async (t) => {
     const app = await startDara(t, ['start', 'examples/seed/main.ts', '--port', '0'])
     const { url } = app
@@ -176,7 +181,7 @@ void test(
 
 void test(
   'the printed route table lists every route of the seed app',
-  { timeout: 60_000 },
+  { timeout: 90_000 },
   async (t) => {
     const app = await startDara(t, ['start', 'examples/seed/main.ts', '--port', '0'])
     assert.match(
@@ -185,7 +190,7 @@ void test(
     )
     assert.match(
       app.output.stdout,
-      /^API docs: http:\/\/127\.0\.0\.1:\d+\/api\/docs \(OpenAPI: \/api\/openapi\.json\)$/m,
+      /^API docs: http:\/\/127\.0\.0\.1:\d+\/api\/docs \(OpenAPI: \/api\/openapi\.json\)\nready in \d+ ms\n/m,
     )
     assert.deepEqual(routeTable(app.output.stdout), [
       ...AUTH_ROUTES,
@@ -200,7 +205,7 @@ void test(
   },
 )
 
-void test('the configured seed app says "Hello from USA"', { timeout: 60_000 }, async (t) => {
+void test('the configured seed app says "Hello from USA"', { timeout: 90_000 }, async (t) => {
   const app = await startDara(t, ['start', 'examples/seed/main-usa.ts', '--port', '0'])
   const auth = bearer(await login(app.url))
   assert.equal(await getJson(`${app.url}/api/greetings`, auth), 'Hello from USA')
@@ -215,7 +220,7 @@ void test('the configured seed app says "Hello from USA"', { timeout: 60_000 }, 
 
 void test(
   'SIGTERM lets a request in flight finish, then exits 0',
-  { timeout: 60_000 },
+  { timeout: 90_000 },
   async (t) => {
     const app = await startDara(t, ['start', 'tests/fixtures/slow.ts', '--port', '0'])
     const pending = fetch(`${app.url}/api/slow`)
@@ -225,6 +230,25 @@ void test(
     assert.equal(res.status, 200)
     assert.equal(await res.json(), 'finished')
     assert.deepEqual(await exitOf(app), { code: 0, signal: null })
+  },
+)
+
+void test(
+  'SIGTERM the moment the listening line is written still closes gracefully (exit 0)',
+  { timeout: 90_000 },
+  async () => {
+    // The fixture sends SIGTERM from inside that write: a handler installed
+    // after the line would come too late, and the signal would kill the process.
+    const { child, output, exited } = spawnDara(
+      ['start', 'examples/seed/main.ts', '--port', '0'],
+      childEnv(),
+      ['--import', './tests/fixtures/sigterm-on-listening.js'],
+    )
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    const exit = await exited
+    clearTimeout(timer)
+    assert.match(output.stdout, LISTENING)
+    assert.deepEqual(exit, { code: 0, signal: null }, output.stderr)
   },
 )
 
@@ -340,7 +364,7 @@ void describe(
   { concurrency: 4 },
   () => {
     for (const { name, args, env, line } of ERROR_CASES) {
-      void test(name, { timeout: 30_000 }, async () => {
+      void test(name, { timeout: 90_000 }, async () => {
         const result = await runDara(args, childEnv(env))
         const printed = startError(result)
         if (typeof line === 'string') assert.equal(printed, line)
@@ -350,7 +374,7 @@ void describe(
   },
 )
 
-void test('--help prints the usage and exits 0', { timeout: 30_000 }, async () => {
+void test('--help prints the usage and exits 0', { timeout: 90_000 }, async () => {
   const result = await runDara(['--help'])
   assert.equal(result.code, 0)
   assert.equal(result.stderr, '')

@@ -6,12 +6,13 @@ import { describe, test } from 'node:test'
 import { SECRET } from '../helpers/auth.ts'
 import { startDara, startRedis } from '../helpers/processes.ts'
 import { dara, run } from '../helpers/run.ts'
-import { needs } from '../helpers/system.ts'
+import { needs, needsPython, PYTHON } from '../helpers/system.ts'
 
 const ENV = { DARA_JWT_SECRET: SECRET }
 const ENTRY = 'examples/api/main.ts'
-const PYTHON = '/usr/bin/python3'
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/
+/** examples/api/notebook.py calls the app with requests, from Debian's python3-requests. */
+const needsRequests = needsPython('requests', 'python3-requests')
 
 async function createToken(
   env: Record<string, string>,
@@ -115,7 +116,7 @@ void test('dara token refuses bad usage with one line', async () => {
   )
 })
 
-void describe('the README commands', { skip: needs(PYTHON) || needs('curl') }, () => {
+void describe('the README commands', { skip: needsRequests || needs('curl') }, () => {
   void test(
     'curl, the TypeScript client and Python call with the token; a revoked token is refused',
     { timeout: 120_000 },
@@ -194,7 +195,7 @@ void describe('the README commands', { skip: needs(PYTHON) || needs('curl') }, (
 
 void describe(
   'dara token revoke through a shared store',
-  { skip: needs(PYTHON) || needs('redis-server') },
+  { skip: needsRequests || needs('redis-server') },
   () => {
     void test(
       'a script token revoked from the command line is refused at once',

@@ -54,7 +54,7 @@ export function spawnDara(
   return { child, output, exited }
 }
 
-/** Starts the app and waits for its "listening on" line (20 s at most). */
+/** Starts the app and waits for its "listening on" line (60 s at most: test files run side by side). */
 export async function startDara(
   t: TestContext,
   entry: string,
@@ -64,7 +64,7 @@ export async function startDara(
   const { child, output, exited } = spawnDara(t, entry, env, args)
   let done: Exit | undefined
   void exited.then((exit) => (done = exit))
-  const deadline = Date.now() + 20_000
+  const deadline = Date.now() + 60_000
   for (;;) {
     const match = LISTENING.exec(output.stdout)
     if (match?.[1]) return { url: match[1], child, output, exited }

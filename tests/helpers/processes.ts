@@ -30,7 +30,7 @@ async function waitFor(
   output: { text: string },
   pattern: RegExp,
   what: string,
-  timeout = 20_000,
+  timeout = 60_000,
 ): Promise<RegExpExecArray> {
   const deadline = Date.now() + timeout
   for (;;) {
@@ -96,7 +96,7 @@ export async function startRedis(t: TestContext, port?: number): Promise<RedisSe
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
     child = started
-    await waitFor(started, capture(started), /Ready to accept connections/, 'redis-server', 10_000)
+    await waitFor(started, capture(started), /Ready to accept connections/, 'redis-server', 30_000)
   }
   await launch()
   const stop = async () => {

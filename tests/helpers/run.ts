@@ -16,10 +16,14 @@ export function run(
   env: Readonly<Record<string, string>> = {},
   timeout = 30_000,
 ): Promise<Ran> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DARA_LOG_LEVEL: 'warn', ...env }
+  // Set by node's test runner for the test file: a test run started below would
+  // report to it instead of running its files.
+  delete childEnv['NODE_TEST_CONTEXT']
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: ROOT,
-      env: { ...process.env, DARA_LOG_LEVEL: 'warn', ...env },
+      env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout,
     })
