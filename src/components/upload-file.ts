@@ -4,8 +4,7 @@ import { rename, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { parse } from 'csv-parse'
-import { DaraError } from '../errors.ts'
+import { csvLimits, csvRows, tooManyBytes, type CsvLimits } from './csv-rows.ts'
 
 /** Where saveTo() put a file. */
 export interface SavedFile {
@@ -34,8 +33,12 @@ export interface UploadFile {
   bytes(): Promise<Buffer>
   /** The whole file, decoded as UTF-8. */
   text(): Promise<string>
-  /** The file parsed as CSV: one object per row, keyed by the header row. */
-  rows(): Promise<Record<string, string>[]>
+  /**
+   * The file parsed as CSV: one object per row, keyed by the header row. The
+   * rows are bounded (default 100,000 rows, 1,000 columns, 32 MiB as JSON):
+   * past a bound it fails with 413 and keeps nothing.
+   */
+  rows(limits?: CsvLimits): Promise<Record<string, string>[]>
   /**
    * Streams the file into `folder` under a fresh safe name (a timestamp, a
    * random part and the client's name reduced to letters, digits, `.`, `-`
@@ -68,24 +71,15 @@ export function createUploadFile(filename: string, mimetype: string, stream: Rea
     stream,
     bytes,
     text: async () => (await bytes()).toString('utf8'),
-    async rows() {
+    async rows(limits) {
+      const bounds = csvLimits(limits, 'rows()')
       const rows: Record<string, string>[] = []
-      const parser = parse({ columns: true, bom: true, skip_empty_lines: true })
-      // pipeline, not pipe: a source that fails (too large, cut short) must end the parser too.
-      const piped = pipeline(stream, parser)
-      piped.catch(() => undefined)
-      try {
-        // With `columns: true` csv-parse yields one object per row, keyed by the header.
-        for await (const row of parser) rows.push(row as Record<string, string>)
-      } catch (error) {
-        // A stream error (too large, cut short) is not the CSV's fault.
-        if (stream.errored) throw stream.errored
-        throw new DaraError(
-          'DARA_ERR_UPLOAD_CSV',
-          error instanceof Error ? error.message : String(error),
-        )
+      let size = 0
+      for await (const { row, size: rowSize } of csvRows(stream, bounds)) {
+        size += rowSize
+        if (size > bounds.maxBytes) throw tooManyBytes(bounds)
+        rows.push(row)
       }
-      if (stream.errored) throw stream.errored
       return rows
     },
     async saveTo(folder) {

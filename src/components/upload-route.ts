@@ -1,6 +1,6 @@
 import type { MultipartFile } from '@fastify/multipart'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { z } from 'zod'
 import { DaraError } from '../errors.ts'
@@ -8,9 +8,10 @@ import { frameworkRoute } from '../http/framework-routes.ts'
 import { HttpError } from '../http/http-error.ts'
 import { post } from '../http/methods.ts'
 import { accepts } from './accept.ts'
+import { csvAnswer, formatSize } from './csv-rows.ts'
 import { createUploadFile } from './upload-file.ts'
 import { uploadObserverOf, uploadRegistryOf } from './upload-registry.ts'
-import { DEFAULT_SPEC, type UploadSpec } from './upload-spec.ts'
+import type { UploadSpec } from './upload-spec.ts'
 
 /** How long a refused upload may go on sending before its connection is cut. */
 const DISCARD_MS = 10_000
@@ -22,12 +23,15 @@ const ENVELOPE_BYTES = 64 * 1024
  * The endpoint behind every UploadDropzone: `POST /api/core/data/upload`,
  * authenticated, taking the file as multipart/form-data (field `data`) and
  * the dropzone's id as the query parameter `resolver_id`. The file is streamed
- * to the dropzone's resolver; without a `resolver_id`, or for a dropzone
- * without a resolver, a CSV file is parsed into rows. Answers
+ * to the dropzone's resolver; for a dropzone without a resolver, a CSV file is
+ * parsed into rows (bounded: see `UploadDropzone`'s `csv`). Answers
  * `{ "status": "SUCCESS", "result": <what the resolver returned> }`.
  *
- * It is mounted whenever an UploadDropzone is used; mount it yourself with
- * `config.addEndpoint(upload)` to take CSV uploads from scripts.
+ * It is mounted whenever an UploadDropzone is used, and reaches only the
+ * dropzones of the app's pages, by id: a script uploads to one of them with its
+ * id (`GET /api/core/pages/:path` lists them). Adding it alone with
+ * `config.addEndpoint(upload)` mounts a route that every request without such
+ * an id gets a 400 from.
  *
  * @example
  * ```ts
@@ -49,18 +53,18 @@ export const upload = frameworkRoute(
       const received: Received = { file: undefined }
       const observe = uploadObserverOf(request.server)
       try {
-        const spec =
-          query.resolver_id === undefined
-            ? DEFAULT_SPEC
-            : uploadRegistryOf(request.server).get(query.resolver_id)
+        // Chosen by id, or nothing: a request without one must not reach the CSV
+        // parser of an app that has no dropzone without a resolver.
+        if (query.resolver_id === undefined) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_MISSING')
+        const spec = uploadRegistryOf(request.server).get(query.resolver_id)
         if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
-        const result = (await receive(request, spec, received)) ?? null
+        const result = await receive(request, spec, received)
         // Past the handler timeout the client was answered 503: not a success.
         observe?.(
           reply.sent ? 'DARA_ERR_REQUEST_TIMEOUT' : 'success',
           received.file?.bytesRead ?? 0,
         )
-        return { status: 'SUCCESS', result }
+        return answer(reply, result)
       } catch (error) {
         observe?.(outcomeOf(error), received.file?.bytesRead ?? 0)
         discardRest(request, reply)
@@ -70,10 +74,17 @@ export const upload = frameworkRoute(
   ),
 )
 
-function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
-  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`
-  return `${bytes} bytes`
+/** What a dropzone without a resolver answers: its rows, already written as JSON. */
+class CsvAnswer {
+  constructor(readonly chunks: Buffer[]) {}
+}
+
+function answer(reply: FastifyReply, result: unknown): unknown {
+  if (result instanceof CsvAnswer) {
+    void reply.type('application/json; charset=utf-8')
+    return Readable.from(result.chunks)
+  }
+  return { status: 'SUCCESS', result: result ?? null }
 }
 
 /** The file part being received, once there is one; busboy counts its bytes. */
@@ -130,14 +141,27 @@ async function receive(
 
   const file = createUploadFile(part.filename, part.mimetype, stream)
   try {
-    const result = spec.resolver ? await spec.resolver(file, part.filename) : await file.rows()
+    const result = spec.resolver
+      ? await spec.resolver(file, part.filename)
+      : new CsvAnswer(await csvAnswer(stream, spec.csv))
     // Whatever the resolver left unread is read to the end, so that the limit holds.
     if (!stream.readableEnded && !stream.destroyed) await drain(stream)
     if (stream.errored) throw stream.errored
     return result
   } catch (error) {
-    throw toUploadError(stream.errored ?? error, tooLarge)
+    throw toUploadError(causeOf(error, stream.errored), tooLarge)
   }
+}
+
+/**
+ * Why the upload failed: the error the part was destroyed with when it is ours
+ * (too large, too slow), else the resolver's own choice, else the stream's
+ * (the client cut it short).
+ */
+function causeOf(error: unknown, streamError: Error | null): unknown {
+  if (streamError instanceof DaraError) return streamError
+  if (error instanceof DaraError || error instanceof HttpError) return error
+  return streamError ?? error
 }
 
 /**
