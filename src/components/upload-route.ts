@@ -13,9 +13,6 @@ import { createUploadFile } from './upload-file.ts'
 import { uploadObserverOf, uploadRegistryOf } from './upload-registry.ts'
 import type { UploadSpec } from './upload-spec.ts'
 
-/** How long a refused upload may go on sending before its connection is cut. */
-const DISCARD_MS = 10_000
-
 /** Room for the multipart envelope around the file (boundaries, part headers, small fields). */
 const ENVELOPE_BYTES = 64 * 1024
 
@@ -67,8 +64,11 @@ export const upload = frameworkRoute(
         return answer(reply, result)
       } catch (error) {
         observe?.(outcomeOf(error), received.file?.bytesRead ?? 0)
-        discardRest(request, reply)
         throw error
+      } finally {
+        // A part left unread (refused, or the resolver failed) goes: the rest
+        // of the body is then read away by the server, within its bounds.
+        if (received.file && !received.file.readableEnded) received.file.destroy()
       }
     },
   ),
@@ -129,7 +129,6 @@ async function receive(
   const stream = part.file
   received.file = stream
   if (!accepts(spec.accept, part.filename, part.mimetype)) {
-    stream.resume()
     throw new DaraError('DARA_ERR_UPLOAD_TYPE', part.mimetype || 'unknown', spec.accept ?? '*')
   }
   // Busboy ends a file cut at the limit as if it were whole; fail it instead,
@@ -162,21 +161,6 @@ function causeOf(error: unknown, streamError: Error | null): unknown {
   if (streamError instanceof DaraError) return streamError
   if (error instanceof DaraError || error instanceof HttpError) return error
   return streamError ?? error
-}
-
-/**
- * After a refusal, the client is usually still sending: a browser reads the
- * answer only once its body is sent. The rest is read and thrown away, for
- * DISCARD_MS at most, and the connection closes after the answer, so that a
- * refused upload neither hangs nor keeps a connection stuck on unread bytes.
- */
-function discardRest(request: FastifyRequest, reply: FastifyReply): void {
-  const raw = request.raw
-  if (raw.complete || raw.destroyed) return
-  reply.header('connection', 'close')
-  const timer = setTimeout(() => raw.destroy(), DISCARD_MS).unref()
-  raw.once('close', () => clearTimeout(timer))
-  raw.resume()
 }
 
 async function drain(stream: Readable): Promise<void> {

@@ -19,6 +19,7 @@ import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { guardJsonDepth } from './json-body.ts'
 import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
+import { lingerAfterAnswer } from './linger.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
@@ -185,6 +186,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     )
   }
 
+  // First of the onResponse hooks, so that it runs in the same turn as Node's
+  // own end of the response, before a `Connection: close` answer closes the socket.
+  app.addHook('onResponse', function linger(request, _reply, done) {
+    if (!request.raw.complete) lingerAfterAnswer(request.raw)
+    done()
+  })
   app.server.maxConnections = limits.maxConnections
   let closing = false
   securityHooks(app, headers, () => closing)
