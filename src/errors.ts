@@ -257,6 +257,15 @@ export const ERRORS = {
     status: 413,
     message: 'The rows of the CSV file take more than %s as JSON: send fewer, or split the file',
   },
+  DARA_ERR_UPLOAD_STALLED: {
+    status: 408,
+    message:
+      'The upload is too slow: %s bytes arrived in the last %s s, under the %s bytes per second it must keep up',
+  },
+  DARA_ERR_UPLOAD_TIMEOUT: {
+    status: 408,
+    message: 'The upload did not finish within %s s',
+  },
   DARA_ERR_UPLOAD_MALFORMED: {
     status: 400,
     message: 'The multipart body is malformed (%s): send it as a browser FormData does',

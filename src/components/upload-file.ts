@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { csvLimits, csvRows, tooManyBytes, type CsvLimits } from './csv-rows.ts'
+import { partialName, sweepOnce, writingPartial } from './partial-files.ts'
 
 /** Where saveTo() put a file. */
 export interface SavedFile {
@@ -43,6 +44,8 @@ export interface UploadFile {
    * Streams the file into `folder` under a fresh safe name (a timestamp, a
    * random part and the client's name reduced to letters, digits, `.`, `-`
    * and `_`), through a temporary file renamed once the upload is complete.
+   * A failed or abandoned upload removes its temporary file; the first save
+   * into a folder also removes those a crashed process left there.
    */
   saveTo(folder: string): Promise<SavedFile>
 }
@@ -59,7 +62,18 @@ export function safeName(filename: string): string {
   return cleaned || 'file'
 }
 
-export function createUploadFile(filename: string, mimetype: string, stream: Readable): UploadFile {
+/** How the files of one upload route behave. */
+export interface UploadFileOptions {
+  /** How long an upload may last: an older temporary file belongs to none. */
+  readonly staleAfterMs: number
+}
+
+export function createUploadFile(
+  filename: string,
+  mimetype: string,
+  stream: Readable,
+  options: UploadFileOptions,
+): UploadFile {
   const bytes = async (): Promise<Buffer> => {
     const chunks: Buffer[] = []
     for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array))
@@ -83,16 +97,23 @@ export function createUploadFile(filename: string, mimetype: string, stream: Rea
       return rows
     },
     async saveTo(folder) {
+      const dir = resolve(folder)
+      await sweepOnce(dir, options.staleAfterMs)
       const name = `${Date.now()}-${randomUUID().slice(0, 8)}-${safeName(filename)}`
-      const path = join(resolve(folder), name)
-      const partial = join(resolve(folder), `.${name}.part`)
+      const path = join(dir, name)
+      const partial = join(dir, partialName(name))
+      const done = writingPartial(partial)
       const out = createWriteStream(partial, { flags: 'wx' })
       try {
+        // A source destroyed mid-way (the client gone, too slow, too large)
+        // fails the pipeline, which closes the file: then it is removed.
         await pipeline(stream, out)
         await rename(partial, path)
       } catch (error) {
         await unlink(partial).catch(() => undefined)
         throw error
+      } finally {
+        done()
       }
       return { path, name, size: out.bytesWritten }
     },

@@ -10,7 +10,13 @@ import { post } from '../http/methods.ts'
 import { accepts } from './accept.ts'
 import { csvAnswer, formatSize } from './csv-rows.ts'
 import { createUploadFile } from './upload-file.ts'
-import { uploadObserverOf, uploadRegistryOf } from './upload-registry.ts'
+import { UploadGuard } from './upload-guard.ts'
+import {
+  uploadObserverOf,
+  uploadRegistryOf,
+  uploadTimingOf,
+  type UploadTiming,
+} from './upload-registry.ts'
 import type { UploadSpec } from './upload-spec.ts'
 
 /** Room for the multipart envelope around the file (boundaries, part headers, small fields). */
@@ -49,23 +55,23 @@ export const upload = frameworkRoute(
     async function upload({ request, reply, query }) {
       const received: Received = { file: undefined }
       const observe = uploadObserverOf(request.server)
+      let guard: UploadGuard | undefined
       try {
         // Chosen by id, or nothing: a request without one must not reach the CSV
         // parser of an app that has no dropzone without a resolver.
         if (query.resolver_id === undefined) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_MISSING')
         const spec = uploadRegistryOf(request.server).get(query.resolver_id)
         if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
-        const result = await receive(request, spec, received)
-        // Past the handler timeout the client was answered 503: not a success.
-        observe?.(
-          reply.sent ? 'DARA_ERR_REQUEST_TIMEOUT' : 'success',
-          received.file?.bytesRead ?? 0,
-        )
+        const timing = uploadTimingOf(request.server)
+        guard = new UploadGuard(request.raw, timing)
+        const result = await guard.run(receive(request, spec, received, guard, timing))
+        observe?.('success', received.file?.bytesRead ?? 0)
         return answer(reply, result)
       } catch (error) {
         observe?.(outcomeOf(error), received.file?.bytesRead ?? 0)
         throw error
       } finally {
+        guard?.end()
         // A part left unread (refused, or the resolver failed) goes: the rest
         // of the body is then read away by the server, within its bounds.
         if (received.file && !received.file.readableEnded) received.file.destroy()
@@ -104,6 +110,8 @@ async function receive(
   request: FastifyRequest,
   spec: UploadSpec,
   received: Received,
+  guard: UploadGuard,
+  timing: UploadTiming,
 ): Promise<unknown> {
   const tooLarge = (): DaraError =>
     new DaraError('DARA_ERR_UPLOAD_TOO_LARGE', formatSize(spec.maxSize))
@@ -128,6 +136,7 @@ async function receive(
   if (!part) throw new DaraError('DARA_ERR_UPLOAD_NO_FILE')
   const stream = part.file
   received.file = stream
+  guard.watch(stream)
   if (!accepts(spec.accept, part.filename, part.mimetype)) {
     throw new DaraError('DARA_ERR_UPLOAD_TYPE', part.mimetype || 'unknown', spec.accept ?? '*')
   }
@@ -138,7 +147,9 @@ async function receive(
   if (stream.truncated) stream.destroy(tooLarge())
   else stream.once('limit', () => stream.destroy(tooLarge()))
 
-  const file = createUploadFile(part.filename, part.mimetype, stream)
+  const file = createUploadFile(part.filename, part.mimetype, stream, {
+    staleAfterMs: timing.timeout,
+  })
   try {
     const result = spec.resolver
       ? await spec.resolver(file, part.filename)

@@ -5,21 +5,25 @@ import type { ResolvedLimits } from './limits.ts'
 import { isLingering, lingerAfterRefusal } from './linger.ts'
 import type { HeaderSets } from './security.ts'
 
+/** The sockets whose request keeps its own time (an upload): Node's request timeout leaves them alone. */
+export type OwnTimeSockets = WeakSet<Socket>
+
 /**
  * Answers what Node's HTTP parser refuses before any route sees it (a request
  * too slow, headers too large, bytes that are not HTTP) with the same
  * `{ detail, code }` body as every other error, then closes the socket. Fastify's
  * default answers another body shape. A request never gets two answers: one
- * that has its answer already (a refusal whose body is still being read away)
- * is closed without another.
+ * that has its answer already (a refusal whose body is still being read away,
+ * an upload answered 408) is closed without another.
  */
-export function clientErrorHandler(limits: ResolvedLimits) {
+export function clientErrorHandler(limits: ResolvedLimits, ownTime: OwnTimeSockets) {
   return function onClientError(this: FastifyInstance, error: Error, socket: Socket): void {
     const code = 'code' in error ? String(error.code) : ''
     // A reset connection, or one already closed: there is no one left to answer.
     if (code === 'ECONNRESET' || socket.destroyed) return
-    // The request has its answer and the rest of its body is being read away (LINGER).
-    if (isLingering(socket)) return
+    // The request has its answer and the rest of its body is being read away
+    // (LINGER), or it is an upload, which bounds itself by its progress.
+    if (isLingering(socket) || (code === 'ERR_HTTP_REQUEST_TIMEOUT' && ownTime.has(socket))) return
     const refusal = refusalOf(code, limits)
     this.log.info({ reason: refusal.code, cause: code }, 'Client error: %s', refusal.detail)
     if (socket.writable && !answering(socket)) {

@@ -14,7 +14,7 @@ import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { setUpAuth, type AppSessions } from './auth-setup.ts'
-import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
+import { clientErrorHandler, frameworkErrorHandler, type OwnTimeSockets } from './client-errors.ts'
 import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { guardJsonDepth } from './json-body.ts'
@@ -24,7 +24,7 @@ import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
-import { UPLOAD_REGISTRY } from '../components/upload-registry.ts'
+import { UPLOAD_REGISTRY, UPLOAD_TIMING, type UploadTiming } from '../components/upload-registry.ts'
 import { upload } from '../components/upload-route.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
@@ -156,6 +156,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         )
   const limits = resolveLimits(options.limits)
   const headers = headerSets(options.securityHeaders ?? {})
+  const ownTime: OwnTimeSockets = new WeakSet()
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: limits.bodyLimit,
@@ -169,7 +170,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       requireHostHeader: false,
     },
     routerOptions: { maxParamLength: limits.maxParamLength },
-    clientErrorHandler: clientErrorHandler(limits),
+    clientErrorHandler: clientErrorHandler(limits, ownTime),
     frameworkErrors: frameworkErrorHandler(limits, headers),
     // securityHooks answers requests that arrive while closing, with the usual body.
     return503OnClosing: false,
@@ -272,7 +273,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
             ),
           }
         : {}),
-      handler: createHandler(plan, limits.handlerTimeout),
+      // An upload keeps its own time (UploadGuard): the handler timeout starts once its file is in.
+      handler: createHandler(plan, plan.route === upload ? 0 : limits.handlerTimeout),
     })
   }
   void app.register(
@@ -289,6 +291,17 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     // Multipart parsing is registered for the upload route alone: other routes
     // keep answering 415 to a multipart body.
     app.decorate(UPLOAD_REGISTRY, scan?.uploads ?? new Map<string, never>())
+    const timing: UploadTiming = {
+      minRate: limits.uploadMinRate,
+      rateWindow: limits.uploadRateWindow,
+      timeout: limits.uploadTimeout,
+      handlerTimeout: limits.handlerTimeout,
+      ownTime(socket) {
+        ownTime.add(socket)
+        return () => ownTime.delete(socket)
+      },
+    }
+    app.decorate(UPLOAD_TIMING, timing)
     void app.register(async (instance) => {
       // Multipart is the one body the route parses; any other (JSON and text
       // included) reaches it unread, whatever its size or syntax, and is answered

@@ -67,7 +67,7 @@ void test('a client that aborts mid-upload leaves no file, and the request ends'
   req.write(body.subarray(0, 1024 * 1024))
   // The resolver is writing its temporary file: the upload is under way.
   await until(() => readdirSync(folder).length > 0, 'the temporary file')
-  assert.match(readdirSync(folder)[0] ?? '', /^\.\d+-[0-9a-f]{8}-big\.bin\.part$/)
+  assert.match(readdirSync(folder)[0] ?? '', /^\.\d+-[0-9a-f]{8}-big\.bin\.[0-9a-f]{6}-\d+\.part$/)
   req.destroy()
 
   await until(() => outcomes.length > 0, 'the resolver to settle')
