@@ -233,6 +233,11 @@ export const ERRORS = {
     status: 400,
     message: 'Unknown resolver_id "%s": no UploadDropzone of this app has that id',
   },
+  DARA_ERR_UPLOAD_RESOLVER_MISSING: {
+    status: 400,
+    message:
+      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id',
+  },
   DARA_ERR_UPLOAD_TOO_LARGE: {
     status: 413,
     message: 'The file is too large: the limit is %s',
@@ -248,6 +253,27 @@ export const ERRORS = {
   DARA_ERR_UPLOAD_CSV: {
     status: 422,
     message: 'The file is not valid CSV: %s',
+  },
+  DARA_ERR_UPLOAD_CSV_ROWS: {
+    status: 413,
+    message: 'The CSV file has more than %s rows: send fewer, or split the file',
+  },
+  DARA_ERR_UPLOAD_CSV_COLUMNS: {
+    status: 413,
+    message: 'The CSV file has %s columns, more than the %s allowed',
+  },
+  DARA_ERR_UPLOAD_CSV_BYTES: {
+    status: 413,
+    message: 'The rows of the CSV file take more than %s as JSON: send fewer, or split the file',
+  },
+  DARA_ERR_UPLOAD_STALLED: {
+    status: 408,
+    message:
+      'The upload is too slow: %s bytes arrived in the last %s s, under the %s bytes per second it must keep up',
+  },
+  DARA_ERR_UPLOAD_TIMEOUT: {
+    status: 408,
+    message: 'The upload did not finish within %s s',
   },
   DARA_ERR_UPLOAD_MALFORMED: {
     status: 400,

@@ -46,7 +46,11 @@ Environment for start (see docs/reliability.md and docs/deploy.md):
   DARA_WORKERS           as --workers
   DARA_BODY_LIMIT, DARA_MAX_HEADER_SIZE, DARA_MAX_PARAM_LENGTH, DARA_MAX_JSON_DEPTH,
   DARA_HEADERS_TIMEOUT_MS, DARA_REQUEST_TIMEOUT_MS, DARA_HANDLER_TIMEOUT_MS,
-  DARA_KEEP_ALIVE_TIMEOUT_MS, DARA_MAX_CONNECTIONS, DARA_CORS_ORIGINS`
+  DARA_KEEP_ALIVE_TIMEOUT_MS, DARA_MAX_CONNECTIONS, DARA_CORS_ORIGINS
+  DARA_UPLOAD_MIN_RATE   bytes per second an upload must keep up, over each window (4096;
+                         0 turns it off); uploads are not cut by DARA_REQUEST_TIMEOUT_MS
+  DARA_UPLOAD_RATE_WINDOW_MS  the window that rate is measured over (10000)
+  DARA_UPLOAD_TIMEOUT_MS time an upload may take in all (900000)`
 
 const OPTIONS = {
   port: { type: 'string' },

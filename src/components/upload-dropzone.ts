@@ -1,5 +1,6 @@
 import { ComponentInstance } from '../definitions/component-instance.ts'
 import type { Action } from './actions.ts'
+import { csvLimits, type CsvLimits } from './csv-rows.ts'
 import { upload } from './upload-route.ts'
 import {
   CSV_ACCEPT,
@@ -28,6 +29,12 @@ export interface UploadDropzoneProps {
    * with a resolver, 10 MiB without (the rows are held in memory).
    */
   readonly maxSize?: number
+  /**
+   * Without a resolver, the bounds on the rows the file is parsed into, each
+   * answered with 413 past it: `maxRows` (default 100,000), `maxColumns`
+   * (1,000) and `maxBytes`, their size as JSON (32 MiB).
+   */
+  readonly csv?: CsvLimits
 }
 
 const specs = new WeakMap<ComponentInstance, UploadSpec>()
@@ -66,6 +73,7 @@ export class UploadDropzone extends ComponentInstance {
     if (props.resolver !== undefined && typeof props.resolver !== 'function') {
       throw new TypeError('UploadDropzone: resolver must be a function (file, filename) => ...')
     }
+    const csv = csvLimits(props.csv, 'UploadDropzone: csv')
     const accept = props.accept ?? (props.resolver ? undefined : CSV_ACCEPT)
     super({
       accept: accept ?? null,
@@ -73,6 +81,6 @@ export class UploadDropzone extends ComponentInstance {
       enablePaste: props.enablePaste ?? false,
       maxSize,
     })
-    specs.set(this, { accept, resolver: props.resolver, maxSize })
+    specs.set(this, { accept, resolver: props.resolver, maxSize, csv })
   }
 }

@@ -4,8 +4,8 @@ import { rename, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { parse } from 'csv-parse'
-import { DaraError } from '../errors.ts'
+import { csvLimits, csvRows, tooManyBytes, type CsvLimits } from './csv-rows.ts'
+import { partialName, sweepOnce, writingPartial } from './partial-files.ts'
 
 /** Where saveTo() put a file. */
 export interface SavedFile {
@@ -34,12 +34,18 @@ export interface UploadFile {
   bytes(): Promise<Buffer>
   /** The whole file, decoded as UTF-8. */
   text(): Promise<string>
-  /** The file parsed as CSV: one object per row, keyed by the header row. */
-  rows(): Promise<Record<string, string>[]>
+  /**
+   * The file parsed as CSV: one object per row, keyed by the header row. The
+   * rows are bounded (default 100,000 rows, 1,000 columns, 32 MiB as JSON):
+   * past a bound it fails with 413 and keeps nothing.
+   */
+  rows(limits?: CsvLimits): Promise<Record<string, string>[]>
   /**
    * Streams the file into `folder` under a fresh safe name (a timestamp, a
    * random part and the client's name reduced to letters, digits, `.`, `-`
    * and `_`), through a temporary file renamed once the upload is complete.
+   * A failed or abandoned upload removes its temporary file; the first save
+   * into a folder also removes those a crashed process left there.
    */
   saveTo(folder: string): Promise<SavedFile>
 }
@@ -56,7 +62,18 @@ export function safeName(filename: string): string {
   return cleaned || 'file'
 }
 
-export function createUploadFile(filename: string, mimetype: string, stream: Readable): UploadFile {
+/** How the files of one upload route behave. */
+export interface UploadFileOptions {
+  /** How long an upload may last: an older temporary file belongs to none. */
+  readonly staleAfterMs: number
+}
+
+export function createUploadFile(
+  filename: string,
+  mimetype: string,
+  stream: Readable,
+  options: UploadFileOptions,
+): UploadFile {
   const bytes = async (): Promise<Buffer> => {
     const chunks: Buffer[] = []
     for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array))
@@ -68,37 +85,35 @@ export function createUploadFile(filename: string, mimetype: string, stream: Rea
     stream,
     bytes,
     text: async () => (await bytes()).toString('utf8'),
-    async rows() {
+    async rows(limits) {
+      const bounds = csvLimits(limits, 'rows()')
       const rows: Record<string, string>[] = []
-      const parser = parse({ columns: true, bom: true, skip_empty_lines: true })
-      // pipeline, not pipe: a source that fails (too large, cut short) must end the parser too.
-      const piped = pipeline(stream, parser)
-      piped.catch(() => undefined)
-      try {
-        // With `columns: true` csv-parse yields one object per row, keyed by the header.
-        for await (const row of parser) rows.push(row as Record<string, string>)
-      } catch (error) {
-        // A stream error (too large, cut short) is not the CSV's fault.
-        if (stream.errored) throw stream.errored
-        throw new DaraError(
-          'DARA_ERR_UPLOAD_CSV',
-          error instanceof Error ? error.message : String(error),
-        )
+      let size = 0
+      for await (const { row, size: rowSize } of csvRows(stream, bounds)) {
+        size += rowSize
+        if (size > bounds.maxBytes) throw tooManyBytes(bounds)
+        rows.push(row)
       }
-      if (stream.errored) throw stream.errored
       return rows
     },
     async saveTo(folder) {
+      const dir = resolve(folder)
+      await sweepOnce(dir, options.staleAfterMs)
       const name = `${Date.now()}-${randomUUID().slice(0, 8)}-${safeName(filename)}`
-      const path = join(resolve(folder), name)
-      const partial = join(resolve(folder), `.${name}.part`)
+      const path = join(dir, name)
+      const partial = join(dir, partialName(name))
+      const done = writingPartial(partial)
       const out = createWriteStream(partial, { flags: 'wx' })
       try {
+        // A source destroyed mid-way (the client gone, too slow, too large)
+        // fails the pipeline, which closes the file: then it is removed.
         await pipeline(stream, out)
         await rename(partial, path)
       } catch (error) {
         await unlink(partial).catch(() => undefined)
         throw error
+      } finally {
+        done()
       }
       return { path, name, size: out.bytesWritten }
     },

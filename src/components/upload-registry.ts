@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import type { UploadSpec } from './upload-spec.ts'
 
 /** Where an app keeps its dropzones by id: a decoration of its Fastify instance. */
@@ -25,4 +26,29 @@ export type UploadObserver = (outcome: string, bytes: number) => void
 export function uploadObserverOf(server: object): UploadObserver | undefined {
   const observer: unknown = Reflect.get(server, UPLOAD_OBSERVER)
   return typeof observer === 'function' ? (observer as UploadObserver) : undefined
+}
+
+/** Where an app keeps how long its uploads may take: a decoration of its Fastify instance. */
+export const UPLOAD_TIMING = Symbol('dara-ts.upload-timing')
+
+/** The time bounds of an upload (see the `upload*` limits), and how it takes over the request timeout. */
+export interface UploadTiming {
+  readonly minRate: number
+  readonly rateWindow: number
+  readonly timeout: number
+  readonly handlerTimeout: number
+  /**
+   * Tells the server that the request on `socket` keeps its own time: Node's
+   * request timeout leaves it alone until the function returned is called.
+   */
+  readonly ownTime: (socket: Socket) => () => void
+}
+
+/** The upload timing of the app that `server` belongs to. */
+export function uploadTimingOf(server: object): UploadTiming {
+  const timing: unknown = Reflect.get(server, UPLOAD_TIMING)
+  if (typeof timing !== 'object' || timing === null)
+    throw new Error('The upload route is mounted by createApp only')
+  // Sound: only createApp sets this decoration, always with an UploadTiming.
+  return timing as UploadTiming
 }

@@ -1,6 +1,6 @@
 import type { MultipartFile } from '@fastify/multipart'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { z } from 'zod'
 import { DaraError } from '../errors.ts'
@@ -8,12 +8,16 @@ import { frameworkRoute } from '../http/framework-routes.ts'
 import { HttpError } from '../http/http-error.ts'
 import { post } from '../http/methods.ts'
 import { accepts } from './accept.ts'
+import { csvAnswer, formatSize } from './csv-rows.ts'
 import { createUploadFile } from './upload-file.ts'
-import { uploadObserverOf, uploadRegistryOf } from './upload-registry.ts'
-import { DEFAULT_SPEC, type UploadSpec } from './upload-spec.ts'
-
-/** How long a refused upload may go on sending before its connection is cut. */
-const DISCARD_MS = 10_000
+import { UploadGuard } from './upload-guard.ts'
+import {
+  uploadObserverOf,
+  uploadRegistryOf,
+  uploadTimingOf,
+  type UploadTiming,
+} from './upload-registry.ts'
+import type { UploadSpec } from './upload-spec.ts'
 
 /** Room for the multipart envelope around the file (boundaries, part headers, small fields). */
 const ENVELOPE_BYTES = 64 * 1024
@@ -22,12 +26,15 @@ const ENVELOPE_BYTES = 64 * 1024
  * The endpoint behind every UploadDropzone: `POST /api/core/data/upload`,
  * authenticated, taking the file as multipart/form-data (field `data`) and
  * the dropzone's id as the query parameter `resolver_id`. The file is streamed
- * to the dropzone's resolver; without a `resolver_id`, or for a dropzone
- * without a resolver, a CSV file is parsed into rows. Answers
+ * to the dropzone's resolver; for a dropzone without a resolver, a CSV file is
+ * parsed into rows (bounded: see `UploadDropzone`'s `csv`). Answers
  * `{ "status": "SUCCESS", "result": <what the resolver returned> }`.
  *
- * It is mounted whenever an UploadDropzone is used; mount it yourself with
- * `config.addEndpoint(upload)` to take CSV uploads from scripts.
+ * It is mounted whenever an UploadDropzone is used, and reaches only the
+ * dropzones of the app's pages, by id: a script uploads to one of them with its
+ * id (`GET /api/core/pages/:path` lists them). Adding it alone with
+ * `config.addEndpoint(upload)` mounts a route that every request without such
+ * an id gets a 400 from.
  *
  * @example
  * ```ts
@@ -48,32 +55,42 @@ export const upload = frameworkRoute(
     async function upload({ request, reply, query }) {
       const received: Received = { file: undefined }
       const observe = uploadObserverOf(request.server)
+      let guard: UploadGuard | undefined
       try {
-        const spec =
-          query.resolver_id === undefined
-            ? DEFAULT_SPEC
-            : uploadRegistryOf(request.server).get(query.resolver_id)
+        // Chosen by id, or nothing: a request without one must not reach the CSV
+        // parser of an app that has no dropzone without a resolver.
+        if (query.resolver_id === undefined) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_MISSING')
+        const spec = uploadRegistryOf(request.server).get(query.resolver_id)
         if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
-        const result = (await receive(request, spec, received)) ?? null
-        // Past the handler timeout the client was answered 503: not a success.
-        observe?.(
-          reply.sent ? 'DARA_ERR_REQUEST_TIMEOUT' : 'success',
-          received.file?.bytesRead ?? 0,
-        )
-        return { status: 'SUCCESS', result }
+        const timing = uploadTimingOf(request.server)
+        guard = new UploadGuard(request.raw, timing)
+        const result = await guard.run(receive(request, spec, received, guard, timing))
+        observe?.('success', received.file?.bytesRead ?? 0)
+        return answer(reply, result)
       } catch (error) {
         observe?.(outcomeOf(error), received.file?.bytesRead ?? 0)
-        discardRest(request, reply)
         throw error
+      } finally {
+        guard?.end()
+        // A part left unread (refused, or the resolver failed) goes: the rest
+        // of the body is then read away by the server, within its bounds.
+        if (received.file && !received.file.readableEnded) received.file.destroy()
       }
     },
   ),
 )
 
-function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`
-  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`
-  return `${bytes} bytes`
+/** What a dropzone without a resolver answers: its rows, already written as JSON. */
+class CsvAnswer {
+  constructor(readonly chunks: Buffer[]) {}
+}
+
+function answer(reply: FastifyReply, result: unknown): unknown {
+  if (result instanceof CsvAnswer) {
+    void reply.type('application/json; charset=utf-8')
+    return Readable.from(result.chunks)
+  }
+  return { status: 'SUCCESS', result: result ?? null }
 }
 
 /** The file part being received, once there is one; busboy counts its bytes. */
@@ -93,6 +110,8 @@ async function receive(
   request: FastifyRequest,
   spec: UploadSpec,
   received: Received,
+  guard: UploadGuard,
+  timing: UploadTiming,
 ): Promise<unknown> {
   const tooLarge = (): DaraError =>
     new DaraError('DARA_ERR_UPLOAD_TOO_LARGE', formatSize(spec.maxSize))
@@ -117,8 +136,8 @@ async function receive(
   if (!part) throw new DaraError('DARA_ERR_UPLOAD_NO_FILE')
   const stream = part.file
   received.file = stream
+  guard.watch(stream)
   if (!accepts(spec.accept, part.filename, part.mimetype)) {
-    stream.resume()
     throw new DaraError('DARA_ERR_UPLOAD_TYPE', part.mimetype || 'unknown', spec.accept ?? '*')
   }
   // Busboy ends a file cut at the limit as if it were whole; fail it instead,
@@ -128,31 +147,31 @@ async function receive(
   if (stream.truncated) stream.destroy(tooLarge())
   else stream.once('limit', () => stream.destroy(tooLarge()))
 
-  const file = createUploadFile(part.filename, part.mimetype, stream)
+  const file = createUploadFile(part.filename, part.mimetype, stream, {
+    staleAfterMs: timing.timeout,
+  })
   try {
-    const result = spec.resolver ? await spec.resolver(file, part.filename) : await file.rows()
+    const result = spec.resolver
+      ? await spec.resolver(file, part.filename)
+      : new CsvAnswer(await csvAnswer(stream, spec.csv))
     // Whatever the resolver left unread is read to the end, so that the limit holds.
     if (!stream.readableEnded && !stream.destroyed) await drain(stream)
     if (stream.errored) throw stream.errored
     return result
   } catch (error) {
-    throw toUploadError(stream.errored ?? error, tooLarge)
+    throw toUploadError(causeOf(error, stream.errored), tooLarge)
   }
 }
 
 /**
- * After a refusal, the client is usually still sending: a browser reads the
- * answer only once its body is sent. The rest is read and thrown away, for
- * DISCARD_MS at most, and the connection closes after the answer, so that a
- * refused upload neither hangs nor keeps a connection stuck on unread bytes.
+ * Why the upload failed: the error the part was destroyed with when it is ours
+ * (too large, too slow), else the resolver's own choice, else the stream's
+ * (the client cut it short).
  */
-function discardRest(request: FastifyRequest, reply: FastifyReply): void {
-  const raw = request.raw
-  if (raw.complete || raw.destroyed) return
-  reply.header('connection', 'close')
-  const timer = setTimeout(() => raw.destroy(), DISCARD_MS).unref()
-  raw.once('close', () => clearTimeout(timer))
-  raw.resume()
+function causeOf(error: unknown, streamError: Error | null): unknown {
+  if (streamError instanceof DaraError) return streamError
+  if (error instanceof DaraError || error instanceof HttpError) return error
+  return streamError ?? error
 }
 
 async function drain(stream: Readable): Promise<void> {

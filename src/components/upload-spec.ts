@@ -1,3 +1,4 @@
+import type { CsvLimits } from './csv-rows.ts'
 import type { UploadFile } from './upload-file.ts'
 
 /** Turns an uploaded file into a result, sent back to the client as `result`. */
@@ -8,6 +9,8 @@ export interface UploadSpec {
   readonly accept: string | undefined
   readonly resolver: UploadResolver | undefined
   readonly maxSize: number
+  /** The bounds on the rows of a dropzone without a resolver. */
+  readonly csv: Required<CsvLimits>
 }
 
 /** The default limit for a file handed to a resolver, which may stream it. */
@@ -18,10 +21,3 @@ export const DEFAULT_CSV_MAX_SIZE = 10 * 1024 * 1024
 
 export const CSV_ACCEPT =
   '.csv,text/csv,application/csv,text/x-csv,application/x-csv,text/comma-separated-values,text/x-comma-separated-values'
-
-/** Uploads sent without a `resolver_id`: CSV files, parsed into rows. */
-export const DEFAULT_SPEC: UploadSpec = {
-  accept: CSV_ACCEPT,
-  resolver: undefined,
-  maxSize: DEFAULT_CSV_MAX_SIZE,
-}

@@ -2,22 +2,31 @@ import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DaraError } from '../errors.ts'
 import type { ResolvedLimits } from './limits.ts'
+import { isLingering, lingerAfterRefusal } from './linger.ts'
 import type { HeaderSets } from './security.ts'
+
+/** The sockets whose request keeps its own time (an upload): Node's request timeout leaves them alone. */
+export type OwnTimeSockets = WeakSet<Socket>
 
 /**
  * Answers what Node's HTTP parser refuses before any route sees it (a request
  * too slow, headers too large, bytes that are not HTTP) with the same
  * `{ detail, code }` body as every other error, then closes the socket. Fastify's
- * default answers another body shape.
+ * default answers another body shape. A request never gets two answers: one
+ * that has its answer already (a refusal whose body is still being read away,
+ * an upload answered 408) is closed without another.
  */
-export function clientErrorHandler(limits: ResolvedLimits) {
+export function clientErrorHandler(limits: ResolvedLimits, ownTime: OwnTimeSockets) {
   return function onClientError(this: FastifyInstance, error: Error, socket: Socket): void {
     const code = 'code' in error ? String(error.code) : ''
     // A reset connection, or one already closed: there is no one left to answer.
     if (code === 'ECONNRESET' || socket.destroyed) return
+    // The request has its answer and the rest of its body is being read away
+    // (LINGER), or it is an upload, which bounds itself by its progress.
+    if (isLingering(socket) || (code === 'ERR_HTTP_REQUEST_TIMEOUT' && ownTime.has(socket))) return
     const refusal = refusalOf(code, limits)
     this.log.info({ reason: refusal.code, cause: code }, 'Client error: %s', refusal.detail)
-    if (socket.writable) {
+    if (socket.writable && !answering(socket)) {
       const body = JSON.stringify({ detail: refusal.detail, code: refusal.code })
       socket.write(
         `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Error'}\r\n` +
@@ -27,8 +36,27 @@ export function clientErrorHandler(limits: ResolvedLimits) {
           `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       )
     }
-    socket.destroy()
+    // A client too slow gets no more time. Past a parse error the parser reads
+    // no further request from this connection, so what the client still sends
+    // can be left to arrive (and be dropped) while it reads the refusal.
+    if (code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.destroy()
+    else lingerAfterRefusal(socket)
   }
+}
+
+/**
+ * Whether an answer to the socket's current request has started: Node's own
+ * client-error handler checks the same (its `_httpMessage`, the response that
+ * holds the socket) before it writes a refusal.
+ */
+function answering(socket: Socket): boolean {
+  const response: unknown = Reflect.get(socket, '_httpMessage')
+  return (
+    typeof response === 'object' &&
+    response !== null &&
+    'headersSent' in response &&
+    response.headersSent === true
+  )
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {

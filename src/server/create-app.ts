@@ -15,17 +15,18 @@ import { DaraError } from '../errors.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { setUpAuth, type AppSessions } from './auth-setup.ts'
-import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
+import { clientErrorHandler, frameworkErrorHandler, type OwnTimeSockets } from './client-errors.ts'
 import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { healthRoutes, PROBE_PATHS, type Phase } from './health.ts'
 import { guardJsonDepth } from './json-body.ts'
 import { checkingInterval, parseWhole, resolveLimits, type ServerLimits } from './limits.ts'
+import { lingerAfterAnswer } from './linger.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
-import { UPLOAD_REGISTRY } from '../components/upload-registry.ts'
+import { UPLOAD_REGISTRY, UPLOAD_TIMING, type UploadTiming } from '../components/upload-registry.ts'
 import { upload } from '../components/upload-route.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
@@ -191,6 +192,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const shutdownDelay = shutdownDelayOf(options.shutdownDelay)
   const headers = headerSets(options.securityHeaders ?? {})
   const redaction = queryRedaction(options.safeQueryKeys ?? safeQueryKeysFromEnv())
+  const ownTime: OwnTimeSockets = new WeakSet()
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: limits.bodyLimit,
@@ -204,7 +206,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       requireHostHeader: false,
     },
     routerOptions: { maxParamLength: limits.maxParamLength },
-    clientErrorHandler: clientErrorHandler(limits),
+    clientErrorHandler: clientErrorHandler(limits, ownTime),
     frameworkErrors: frameworkErrorHandler(limits, headers),
     // securityHooks answers requests that arrive while closing, with the usual body.
     return503OnClosing: false,
@@ -222,6 +224,12 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     )
   }
 
+  // First of the onResponse hooks, so that it runs in the same turn as Node's
+  // own end of the response, before a `Connection: close` answer closes the socket.
+  app.addHook('onResponse', function linger(request, _reply, done) {
+    if (!request.raw.complete) lingerAfterAnswer(request.raw)
+    done()
+  })
   app.server.maxConnections = limits.maxConnections
   securityHooks(app, headers, () => phase === 'closing')
   registerCors(app, cors)
@@ -307,7 +315,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
             ),
           }
         : {}),
-      handler: createHandler(plan, limits.handlerTimeout),
+      // An upload keeps its own time (UploadGuard): the handler timeout starts once its file is in.
+      handler: createHandler(plan, plan.route === upload ? 0 : limits.handlerTimeout),
     })
   }
   void app.register(
@@ -324,6 +333,17 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     // Multipart parsing is registered for the upload route alone: other routes
     // keep answering 415 to a multipart body.
     app.decorate(UPLOAD_REGISTRY, scan?.uploads ?? new Map<string, never>())
+    const timing: UploadTiming = {
+      minRate: limits.uploadMinRate,
+      rateWindow: limits.uploadRateWindow,
+      timeout: limits.uploadTimeout,
+      handlerTimeout: limits.handlerTimeout,
+      ownTime(socket) {
+        ownTime.add(socket)
+        return () => ownTime.delete(socket)
+      },
+    }
+    app.decorate(UPLOAD_TIMING, timing)
     void app.register(async (instance) => {
       // Multipart is the one body the route parses; any other (JSON and text
       // included) reaches it unread, whatever its size or syntax, and is answered

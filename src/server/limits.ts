@@ -28,6 +28,18 @@ export interface ServerLimits {
   readonly maxJsonDepth?: number
   /** Connections open at once; more are closed as they arrive. Default 10,000; `DARA_MAX_CONNECTIONS`. */
   readonly maxConnections?: number
+  /**
+   * Bytes per second an upload must keep arriving at, measured over each
+   * `uploadRateWindow`; slower, it is refused with 408. 0 turns it off.
+   * An upload is bounded by this and `uploadTimeout` instead of `requestTimeout`
+   * and `handlerTimeout`, so a slow but steady one goes through. Default 4096 (4 KiB/s);
+   * `DARA_UPLOAD_MIN_RATE`.
+   */
+  readonly uploadMinRate?: number
+  /** Milliseconds over which `uploadMinRate` is measured. Default 10 s; `DARA_UPLOAD_RATE_WINDOW_MS`. */
+  readonly uploadRateWindow?: number
+  /** Milliseconds an upload may take in all, however fast it goes; then 408. Default 15 min; `DARA_UPLOAD_TIMEOUT_MS`. */
+  readonly uploadTimeout?: number
 }
 
 export type ResolvedLimits = Required<ServerLimits>
@@ -43,6 +55,9 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   maxParamLength: 100,
   maxJsonDepth: 128,
   maxConnections: 10_000,
+  uploadMinRate: 4096,
+  uploadRateWindow: 10_000,
+  uploadTimeout: 15 * 60_000,
 }
 
 const ENV: Record<keyof ServerLimits, string> = {
@@ -55,10 +70,13 @@ const ENV: Record<keyof ServerLimits, string> = {
   maxParamLength: 'DARA_MAX_PARAM_LENGTH',
   maxJsonDepth: 'DARA_MAX_JSON_DEPTH',
   maxConnections: 'DARA_MAX_CONNECTIONS',
+  uploadMinRate: 'DARA_UPLOAD_MIN_RATE',
+  uploadRateWindow: 'DARA_UPLOAD_RATE_WINDOW_MS',
+  uploadTimeout: 'DARA_UPLOAD_TIMEOUT_MS',
 }
 
-/** Only this one may be 0, which turns it off; a 0 elsewhere would mean "no limit" by accident. */
-const MAY_BE_ZERO: ReadonlySet<keyof ServerLimits> = new Set(['handlerTimeout'])
+/** Only these may be 0, which turns them off; a 0 elsewhere would mean "no limit" by accident. */
+const MAY_BE_ZERO: ReadonlySet<keyof ServerLimits> = new Set(['handlerTimeout', 'uploadMinRate'])
 
 /**
  * The limits in force: each from `given`, else its environment variable, else

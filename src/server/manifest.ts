@@ -2,7 +2,6 @@ import type { LoginLimit } from '../auth/auth-config.ts'
 import { MemorySessionStore } from '../auth/memory-session-store.ts'
 import { uploadRegistryOf } from '../components/upload-registry.ts'
 import { upload } from '../components/upload-route.ts'
-import { DEFAULT_SPEC } from '../components/upload-spec.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { builderState, type RouteOrigin } from '../config/state.ts'
 import { authConfigOf } from './auth-setup.ts'
@@ -54,7 +53,7 @@ function configurationNames(bindings: readonly Binding[], into: Set<string>): vo
 
 /** What the limits of a route are worked out from: the app's code, never the environment. */
 interface LimitSources {
-  /** The largest file the upload route takes, over every dropzone. */
+  /** The largest file the upload route takes, over every dropzone; 0 without a dropzone. */
   readonly largestFile: number
   readonly login: LoginLimit
 }
@@ -68,7 +67,8 @@ function exactSize(bytes: number): string {
 
 function limitsOf(plan: RoutePlan, sources: LimitSources): Record<string, string> {
   const limits: Record<string, string> = {}
-  if (plan.route === upload) limits['file'] = exactSize(sources.largestFile)
+  if (plan.route === upload && sources.largestFile > 0)
+    limits['file'] = exactSize(sources.largestFile)
   if (plan.route.method === 'POST' && plan.path === '/api/auth/session') {
     const { perUser, perAddress, windowSeconds } = sources.login
     limits['login'] =
@@ -143,10 +143,7 @@ function docsRoutes(config: ConfigurationBuilder): ManifestRoute[] {
 export function describeApp(config: ConfigurationBuilder, app: DaraApp): ManifestRoute[] {
   const originOf = originResolver(config)
   const sources: LimitSources = {
-    largestFile: Math.max(
-      DEFAULT_SPEC.maxSize,
-      ...[...uploadRegistryOf(app).values()].map((spec) => spec.maxSize),
-    ),
+    largestFile: Math.max(0, ...[...uploadRegistryOf(app).values()].map((spec) => spec.maxSize)),
     login: authConfigOf(builderState(config)).loginLimit,
   }
   return [

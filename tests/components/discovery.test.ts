@@ -26,7 +26,7 @@ void test('a component used in a page mounts its requiredRoutes, nested at any d
   const { body, contentType } = fileBody('a.csv', 'x\n1\n')
   const res = await call(app, {
     method: 'POST',
-    url: UPLOAD_PATH,
+    url: `${UPLOAD_PATH}?resolver_id=home:0.0.0`,
     headers: { 'content-type': contentType },
     payload: body,
   })
@@ -78,19 +78,24 @@ void test('explicit, page-used and exported: the same route is mounted once', (t
   assert.equal(mounted(app, UPLOAD_PATH), 1)
 })
 
-void test('config.addEndpoint(upload) alone mounts it for scripts, without any page', async (t) => {
+void test('config.addEndpoint(upload) alone mounts it, and with no dropzone it parses nothing', async (t) => {
   const config = new ConfigurationBuilder()
   config.addEndpoint(upload)
   const app = buildApp(t, config)
+  assert.equal(mounted(app, UPLOAD_PATH), 1)
   const { body, contentType } = fileBody('a.csv', 'name,score\nada,3\n')
-  const res = await call(app, {
-    method: 'POST',
-    url: UPLOAD_PATH,
-    headers: { 'content-type': contentType },
-    payload: body,
+  const send = (url: string) =>
+    call(app, { method: 'POST', url, headers: { 'content-type': contentType }, payload: body })
+  const missing = await send(UPLOAD_PATH)
+  assert.equal(missing.statusCode, 400)
+  assert.deepEqual(missing.json(), {
+    detail:
+      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id',
+    code: 'DARA_ERR_UPLOAD_RESOLVER_MISSING',
   })
-  assert.equal(res.statusCode, 200)
-  assert.deepEqual(res.json(), { status: 'SUCCESS', result: [{ name: 'ada', score: '3' }] })
+  const unknown = await send(`${UPLOAD_PATH}?resolver_id=home:0`)
+  assert.equal(unknown.statusCode, 400)
+  assert.equal(unknown.json<{ code: string }>().code, 'DARA_ERR_UPLOAD_RESOLVER_UNKNOWN')
 })
 
 void test('a page component with no React side stops the start, naming page and class', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { ConfigurationBuilder } from 'dara-ts'
-import { upload } from 'dara-ts/endpoints'
+import { UploadDropzone } from 'dara-ts/components'
 import { get } from 'dara-ts/http'
 import { routeManifest, testApp } from 'dara-ts/testing'
 import { bearer, buildApp, login, tokenOf } from '../helpers/auth.ts'
@@ -101,11 +101,11 @@ void test('after traffic, a scrape counts requests by route and status, their du
 
 void test('a scrape counts uploads by outcome, and the bytes read', async (t) => {
   const builder = config(true, SCRAPE_TOKEN)
-  builder.addEndpoint(upload)
+  builder.addPage('Home', new UploadDropzone())
   const base = await listen(t, builder)
   const token = tokenOf(await (await fetch(`${base}/api/auth/session`, { method: 'POST' })).json())
   const send = async (body: Buffer, contentType: string): Promise<number> => {
-    const res = await fetch(`${base}/api/core/data/upload`, {
+    const res = await fetch(`${base}/api/core/data/upload?resolver_id=home:0`, {
       method: 'POST',
       headers: { ...bearer(token), 'content-type': contentType },
       body,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ConfigurationBuilder } from 'dara-ts'
-import { upload } from 'dara-ts/endpoints'
+import { UploadDropzone } from 'dara-ts/components'
 import { bearer, buildApp, login } from '../helpers/auth.ts'
 import { fileBody, multipart } from '../helpers/multipart.ts'
 
@@ -64,13 +64,13 @@ const CASES = [
 
 void test('malformed multipart bodies and too many parts: 4xx with { detail, code }, never a 500', async (t) => {
   const config = new ConfigurationBuilder()
-  config.addEndpoint(upload)
+  config.addPage('Home', new UploadDropzone())
   const app = buildApp(t, config)
   const auth = bearer(await login(app))
   const send = (body: { body: Buffer; contentType: string }) =>
     app.inject({
       method: 'POST',
-      url: '/api/core/data/upload',
+      url: '/api/core/data/upload?resolver_id=home:0',
       headers: { ...auth, 'content-type': body.contentType },
       payload: body.body,
     })
