@@ -64,9 +64,10 @@ export function createAuthHook(
 ) {
   const { groups } = route
   const scopes = route.scopes ?? []
+  const anyScope = ANY_SCOPE.has(route.path)
   /** Lets the identity through, or throws the 403 of a token whose scopes the route does not list. */
   const admit = (request: FastifyRequest, identity: Identity): void => {
-    checkScopes(identity, scopes, request.method, route.path)
+    if (!anyScope) checkScopes(identity, scopes, request.method, route.path)
     requestIdentity.set(request, identity)
   }
   if (!groups && !clearCookie) {
@@ -151,6 +152,9 @@ function refreshBody(body: unknown): string {
   }
   return value
 }
+
+/** Routes every token may call whatever its scopes: a token may always end its own session. */
+const ANY_SCOPE = new Set(['/api/auth/revoke-session'])
 
 /** The paths of the routes below whose failures clear the cookie. */
 export const CLEARS_COOKIE = new Set(['/api/auth/verify-session'])
