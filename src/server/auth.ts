@@ -5,6 +5,7 @@ import type { Sessions } from '../auth/sessions.ts'
 import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { get, post } from '../http/methods.ts'
+import { adminRoutes } from './auth-admin.ts'
 import { clearedCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies.ts'
 import { checkCsrf, checkLoginOrigin } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
@@ -213,5 +214,5 @@ export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApi
       return { success: true }
     },
   )
-  return [session, verify, user, refresh, revoke]
+  return [session, verify, user, refresh, revoke, ...adminRoutes(sessions)]
 }
