@@ -107,10 +107,14 @@ export const ERRORS = {
     message:
       "This token is limited to the scopes %s, and %s accepts %s. Use a token with one of its scopes, or list the scope in the route's `scopes`.",
   },
-  DARA_ERR_TOKEN_REVOKE_LOCAL: {
+  DARA_ERR_TOKEN_APP_UNREACHABLE: {
     status: 500,
     message:
-      'The app keeps its sessions in the memory of its own process (%s), so a revocation made by this command would never reach it. Revoke with the token itself: POST /api/auth/revoke-session with "Authorization: Bearer <token>"; or give the app a shared store (DARA_REDIS_URL).',
+      'The app keeps its sessions in the memory of its own process (%s), so this command goes through the running app, and nothing answered at %s (%s). Start the app, or give its address with --url (or DARA_URL)',
+  },
+  DARA_ERR_TOKEN_APP_REFUSED: {
+    status: 500,
+    message: 'The app at %s refused the request with %s: %s',
   },
   DARA_ERR_AUTH_SECRET_WEAK: {
     status: 500,
@@ -153,6 +157,25 @@ export const ERRORS = {
     status: 401,
     message:
       'Unknown session: the session cookie matches no session of this app; log in again with POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_SESSION_LOST: {
+    status: 401,
+    message:
+      "Unknown session: the session store does not know this token's session (the store was emptied or restarted without its data, or the token was made elsewhere); log in again with POST /api/auth/session",
+  },
+  DARA_ERR_AUTH_USER_CHANGED: {
+    status: 401,
+    message:
+      'Account changed: the user was removed, or their name, groups or password changed, since this session began; log in again with POST /api/auth/session',
+  },
+  DARA_ERR_AUTH_BUSY: {
+    status: 503,
+    message: 'Too many logins are being checked at once: try again in a second',
+  },
+  DARA_ERR_AUTH_ADMIN: {
+    status: 401,
+    message:
+      "Admin request refused: %s. The admin routes take a request signed with the app's secret, as `dara token` makes it",
   },
   DARA_ERR_AUTH_SESSION_EXPIRED: {
     status: 401,

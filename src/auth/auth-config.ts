@@ -1,12 +1,28 @@
 import type { UserData } from './identity.ts'
 
-/** Failed logins allowed in a window before `POST /api/auth/session` answers 429. */
+/**
+ * How failed logins are slowed down (OWASP's advice: count per user and
+ * address first, delay rather than lock out). Every login attempt is counted
+ * against three counters before its password is checked: the user name from
+ * this address, the user name from anywhere, and this address whatever the
+ * name. Once a counter is past its bound, each further attempt waits: first
+ * `delaySeconds`, then twice as long after each attempt, at most
+ * `maxDelaySeconds`; meanwhile the answer is 429 with `Retry-After`. A counter
+ * is forgotten `windowSeconds` after its last attempt; a successful login
+ * forgets the user-and-address one and does not count against the others.
+ */
 export interface LoginLimit {
-  /** Failures per user name (default 5). */
+  /** Failures for one user name from one address before delays begin (default 5). */
+  readonly perUserAddress: number
+  /** Failures for one user name from every address together (default 50): an attack from many addresses. */
   readonly perUser: number
-  /** Failures per client address, whatever the name (default 20). */
+  /** Failures from one address, whatever the names (default 20): one client trying many names. */
   readonly perAddress: number
-  /** The window, in seconds, from the first failure (default 900). */
+  /** The first delay, in seconds (default 30); it doubles with each further attempt. */
+  readonly delaySeconds: number
+  /** The longest delay, in seconds (default 900). */
+  readonly maxDelaySeconds: number
+  /** Seconds after its last attempt that a counter is forgotten (default 900). */
   readonly windowSeconds: number
 }
 
@@ -16,11 +32,18 @@ export interface AuthConfigOptions {
   readonly tokenTtlSeconds?: number
   /** How long a session lives: its refresh token and its cookie (default 7 days). */
   readonly sessionTtlSeconds?: number
-  /** Brute-force limits on failed logins; see {@link LoginLimit}. */
+  /** How failed logins are slowed down; see {@link LoginLimit}. */
   readonly loginLimit?: Partial<LoginLimit>
 }
 
-const DEFAULT_LIMIT: LoginLimit = { perUser: 5, perAddress: 20, windowSeconds: 900 }
+const DEFAULT_LIMIT: LoginLimit = {
+  perUserAddress: 5,
+  perUser: 50,
+  perAddress: 20,
+  delaySeconds: 30,
+  maxDelaySeconds: 900,
+  windowSeconds: 900,
+}
 
 /**
  * How users prove who they are: the base class of every auth config. It turns
@@ -48,7 +71,7 @@ export abstract class AuthConfig {
   readonly tokenTtlSeconds: number
   /** How long a session (its refresh token and cookie) lives, in seconds. */
   readonly sessionTtlSeconds: number
-  /** Failed logins allowed before 429. */
+  /** How failed logins are slowed down (429 with Retry-After). */
   readonly loginLimit: LoginLimit
 
   constructor(options: AuthConfigOptions = {}) {
@@ -59,6 +82,19 @@ export abstract class AuthConfig {
 
   /** Credentials in, user out; may be async. Throw an HttpError(401) to refuse. */
   abstract authenticate(body: unknown): UserData | Promise<UserData>
+
+  /**
+   * What the config says of a user now, as a string that changes when the user
+   * is removed or their groups, name or password change: a session whose user's
+   * string differs from the one it began with stops working (401
+   * `DARA_ERR_AUTH_USER_CHANGED`). `null`: the user is no longer one of this
+   * config's. `undefined` (the default): the config keeps no list of users, and
+   * sessions are not checked. Called on every authenticated request, so answer
+   * from memory; dara-ts keeps only a keyed digest of it.
+   */
+  userVersion(_identityId: string): string | null | undefined {
+    return undefined
+  }
 
   /**
    * The user name a login body claims, to count failed logins per user; by

@@ -1,7 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { DaraError } from '../errors.ts'
 import { AuthConfig, type AuthConfigOptions } from './auth-config.ts'
 import type { UserData } from './identity.ts'
-import { hashPassword, isPasswordHash, parsePasswordHash, verifyPassword } from './password.ts'
+import { DEFAULT_CHECKS, PasswordGate, type PasswordChecks } from './password-gate.ts'
+import { equalText, isPasswordHash, parsePasswordHash, verifyPassword } from './password.ts'
 
 /** One user of a {@link MultiBasicAuthConfig}: a password, or a password and more. */
 export type BasicUser =
@@ -19,9 +21,20 @@ export type BasicUser =
 interface Account {
   readonly password: string
   readonly user: UserData
+  /** What `userVersion` answers: a digest of the whole entry, password included. */
+  readonly version: string
+}
+
+/** Options of {@link MultiBasicAuthConfig} besides its users. */
+export interface BasicAuthOptions extends AuthConfigOptions {
+  /** How many password checks run at once and wait; see {@link PasswordChecks}. */
+  readonly passwordChecks?: Partial<PasswordChecks>
 }
 
 const WHERE = 'POST /api/auth/session'
+
+/** Compared against when the user is unknown and no password is hashed: as long as any comparison. */
+const decoyText = randomBytes(16).toString('base64url')
 
 /** `{ username, password }` from a login body, or the reason it is not one. */
 function credentials(body: unknown): { username: string; password: string } {
@@ -72,9 +85,12 @@ function checkPassword(owner: string, name: string, password: unknown): string {
 
 /**
  * Users and passwords held in the app's own configuration. Passwords may be
- * plain text or hashes from `dara hash-password`; either way the comparison
- * takes the same time whatever is wrong, and an unknown user takes as long as
- * a wrong password.
+ * plain text or hashes from `dara hash-password`. Every login costs the same
+ * whatever is wrong: when any password is hashed, a plain-password user and
+ * an unknown user each run one scrypt as dear as the dearest configured hash,
+ * and comparisons take constant time. Password checks run a few at a time
+ * (`passwordChecks`), so a burst of logins cannot hold the right one back for
+ * long: past the queue, a login is answered 503 at once.
  *
  * @example
  * ```ts
@@ -89,48 +105,87 @@ function checkPassword(owner: string, name: string, password: unknown): string {
  */
 export class MultiBasicAuthConfig extends AuthConfig {
   readonly #accounts = new Map<string, Account>()
-  /** Checked when the user is unknown, so that case costs what a wrong password costs. */
-  #decoy: Promise<string>
+  /**
+   * A hash with the parameters of the dearest configured one and a random
+   * digest nothing matches: checking a password against it costs what a hashed
+   * user costs. Undefined when no password is hashed.
+   */
+  readonly #decoy: string | undefined
+  readonly #gate: PasswordGate
 
-  constructor(
-    options: { readonly users: Readonly<Record<string, BasicUser>> } & AuthConfigOptions,
-  ) {
+  constructor(options: { readonly users: Readonly<Record<string, BasicUser>> } & BasicAuthOptions) {
     super(options)
     const owner = new.target.name
     const users: unknown = options?.users
     if (typeof users !== 'object' || users === null || Object.keys(users).length === 0) {
       throw new DaraError('DARA_ERR_AUTH_CONFIG_INVALID', owner, 'it needs at least one user')
     }
-    let hashed: string | undefined
+    this.#gate = new PasswordGate(checkLimits(owner, options.passwordChecks))
+    let dearest: { cost: number; ln: number; r: number; p: number } | undefined
     for (const [name, entry] of Object.entries(options.users)) {
       if (name === '')
         throw new DaraError('DARA_ERR_AUTH_CONFIG_INVALID', owner, 'a user name is empty')
       const given = typeof entry === 'string' ? { password: entry } : entry
       const password = checkPassword(owner, name, given.password)
-      if (isPasswordHash(password)) hashed ??= password
+      const parsed = isPasswordHash(password) ? parsePasswordHash(password) : undefined
+      if (parsed && typeof parsed !== 'string') {
+        const cost = 2 ** parsed.ln * parsed.r * parsed.p
+        if (!dearest || cost > dearest.cost) dearest = { cost, ...parsed }
+      }
       const user: UserData = Object.freeze({
         identityId: name,
         identityName: given.name ?? name,
         groups: Object.freeze([...(given.groups ?? [])]),
         ...(given.email === undefined ? {} : { identityEmail: given.email }),
       })
-      this.#accounts.set(name, { password, user })
+      const version = createHash('sha256')
+        .update(JSON.stringify([password, user.identityName, user.identityEmail, user.groups]))
+        .digest('base64url')
+      this.#accounts.set(name, { password, user, version })
     }
-    // With hashes configured, an unknown user runs scrypt at the same cost.
-    const cost = hashed ? parsePasswordHash(hashed) : undefined
-    this.#decoy =
-      cost && typeof cost !== 'string'
-        ? hashPassword('decoy', { cost: cost.ln })
-        : Promise.resolve('decoy-password')
+    this.#decoy = dearest
+      ? `$scrypt$ln=${dearest.ln},r=${dearest.r},p=${dearest.p}$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`
+      : undefined
   }
 
   async authenticate(body: unknown): Promise<UserData> {
     const { username, password } = credentials(body)
     const account = this.#accounts.get(username)
-    const ok = await verifyPassword(password, account?.password ?? (await this.#decoy))
+    const stored = account?.password
+    let ok: boolean
+    if (stored !== undefined && isPasswordHash(stored)) {
+      ok = await this.#gate.run(() => verifyPassword(password, stored))
+    } else {
+      // Unknown users and plain passwords pay one scrypt too, through the same gate.
+      const decoy = this.#decoy
+      if (decoy !== undefined) await this.#gate.run(() => verifyPassword(password, decoy))
+      ok = equalText(password, stored ?? decoyText)
+    }
     if (!account || !ok) throw new DaraError('DARA_ERR_AUTH_LOGIN_FAILED')
     return account.user
   }
+
+  override userVersion(identityId: string): string | null {
+    return this.#accounts.get(identityId)?.version ?? null
+  }
+}
+
+function checkLimits(owner: string, given: Partial<PasswordChecks> | undefined): PasswordChecks {
+  const limits = { ...DEFAULT_CHECKS, ...given }
+  for (const [key, min] of [
+    ['concurrent', 1],
+    ['queued', 0],
+  ] as const) {
+    const value = limits[key]
+    if (!Number.isInteger(value) || value < min || value > 1000) {
+      throw new DaraError(
+        'DARA_ERR_AUTH_CONFIG_INVALID',
+        owner,
+        `passwordChecks.${key} must be a whole number from ${min} to 1000, got ${String(value)}`,
+      )
+    }
+  }
+  return limits
 }
 
 /**
@@ -146,7 +201,7 @@ export class MultiBasicAuthConfig extends AuthConfig {
  */
 export class BasicAuthConfig extends MultiBasicAuthConfig {
   constructor(
-    options: { readonly username: string; readonly password: string } & AuthConfigOptions,
+    options: { readonly username: string; readonly password: string } & BasicAuthOptions,
   ) {
     if (typeof options?.username !== 'string' || options.username === '') {
       throw new DaraError('DARA_ERR_AUTH_CONFIG_INVALID', 'BasicAuthConfig', 'username is empty')

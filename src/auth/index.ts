@@ -9,13 +9,17 @@ export type { UserData } from './identity.ts'
 export { AuthConfig, DefaultAuthConfig } from './auth-config.ts'
 export type { AuthConfigOptions, LoginLimit } from './auth-config.ts'
 export { BasicAuthConfig, MultiBasicAuthConfig } from './basic-auth-config.ts'
-export type { BasicUser } from './basic-auth-config.ts'
+export type { BasicAuthOptions, BasicUser } from './basic-auth-config.ts'
+export type { PasswordChecks } from './password-gate.ts'
 export { hashPassword, verifyPassword } from './password.ts'
 export { MemorySessionStore } from './memory-session-store.ts'
+export type { MemorySessionStoreOptions } from './memory-session-store.ts'
 export { RedisSessionStore } from './redis-session-store.ts'
 export type { RedisSessionStoreOptions } from './redis-session-store.ts'
 export type {
-  FailureCount,
+  AttemptCounter,
+  AttemptRule,
+  Reservation,
   RotateResult,
   SessionKeys,
   SessionStore,

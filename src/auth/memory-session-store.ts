@@ -1,42 +1,45 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
-import type { UserData } from './identity.ts'
-import { parseJsonObject } from './json-object.ts'
+import { AttemptCounters } from './login-attempts.ts'
+import { readSnapshot, SnapshotWriter, type SessionEntry } from './session-file.ts'
 import type {
-  FailureCount,
+  AttemptCounter,
+  AttemptRule,
+  Reservation,
   RotateResult,
   SessionKeys,
   SessionStore,
   StoredSession,
 } from './session-store.ts'
 
-interface Entry {
-  readonly session: StoredSession
-  readonly handle: string
-  refresh: string
-  /** Refresh tokens already rotated away: presenting one again revokes the session. */
-  readonly used: string[]
-}
-
-interface Snapshot {
-  readonly version: 1
-  readonly sessions: readonly Entry[]
-  readonly revoked: readonly (readonly [string, number])[]
-}
-
 /** Rotated refresh tokens remembered per session, to tell reuse from a forgery. */
 const USED_KEPT = 64
-/** Expired entries are swept every this many writes. */
+/** Expired entries are swept every this many changes. */
 const SWEEP_EVERY = 256
-/** Sessions kept at most by default; past it the oldest goes (anonymous logins cost memory). */
+/** Sessions kept at most by default; past it the oldest anonymous one goes first. */
 const MAX_SESSIONS = 100_000
+/** Changes to the file are written together, at most this long after the first. */
+const WRITE_DELAY_MS = 1000
+
+export interface MemorySessionStoreOptions {
+  /** A file that keeps the sessions across restarts (mode 0600; digests only). */
+  readonly file?: string
+  /** Sessions kept at most (default 100,000); past it the oldest goes, anonymous ones first. */
+  readonly maxSessions?: number
+  /** Anonymous sessions (`DefaultAuthConfig`) kept at most (default: half of `maxSessions`). */
+  readonly maxAnonymousSessions?: number
+  /** How long changes wait to be written together (default 1000 ms); a revocation is written at once. */
+  readonly writeDelayMs?: number
+}
 
 /**
  * Sessions in this process's memory: the default store, for one process.
- * With `file`, every change is also written there (atomically, mode 0600) and
- * read back at start, so a restart (`dara start --reload`) logs nobody out.
- * The file holds only digests of handles and refresh tokens. At most
- * `maxSessions` (100,000) are kept; past that the oldest is dropped.
+ * Without a file, a restart logs everyone out. With `file`, changes are
+ * written there in the background, together (atomically, mode 0600), and read
+ * back at start, so a restart logs nobody out and keeps every logout; a
+ * revocation is on disk before it is answered. The file holds only digests of
+ * handles and refresh tokens. At most `maxSessions` (100,000) are kept, and at
+ * most `maxAnonymousSessions` of them anonymous: past either, the oldest
+ * anonymous session goes first, so a flood of anonymous logins cannot push
+ * out the sessions of real users or scripts.
  *
  * @example
  * ```ts
@@ -48,18 +51,28 @@ const MAX_SESSIONS = 100_000
 export class MemorySessionStore implements SessionStore {
   readonly available = true
   readonly unavailableReason = ''
-  readonly #sessions = new Map<string, Entry>()
+  readonly #sessions = new Map<string, SessionEntry>()
   readonly #handles = new Map<string, string>()
+  /** Ids of the anonymous sessions, oldest first. */
+  readonly #anonymous = new Set<string>()
   readonly #revoked = new Map<string, number>()
-  readonly #failures = new Map<string, FailureCount>()
-  readonly #file: string | undefined
+  readonly #attempts = new AttemptCounters()
+  readonly #writer: SnapshotWriter | undefined
   readonly #max: number
-  #writes = 0
+  readonly #maxAnonymous: number
+  #changes = 0
 
-  constructor(options: { readonly file?: string; readonly maxSessions?: number } = {}) {
-    this.#file = options.file
+  constructor(options: MemorySessionStoreOptions = {}) {
     this.#max = options.maxSessions ?? MAX_SESSIONS
-    if (this.#file !== undefined) this.#load(this.#file)
+    this.#maxAnonymous = options.maxAnonymousSessions ?? Math.ceil(this.#max / 2)
+    const { file } = options
+    if (file === undefined) return
+    this.#load(file)
+    this.#writer = new SnapshotWriter(
+      file,
+      () => ({ sessions: [...this.#sessions.values()], revoked: [...this.#revoked] }),
+      options.writeDelayMs ?? WRITE_DELAY_MS,
+    )
   }
 
   isRevoked(sessionId: string): boolean {
@@ -67,17 +80,32 @@ export class MemorySessionStore implements SessionStore {
   }
 
   create(session: StoredSession, keys: SessionKeys, now: number): Promise<void> {
-    if (this.#sessions.size >= this.#max) this.#sweep(now)
-    // Still full: the oldest session goes (a Map iterates in insertion order).
-    for (const [id, entry] of this.#sessions) {
-      if (this.#sessions.size < this.#max) break
-      this.#sessions.delete(id)
-      this.#handles.delete(entry.handle)
+    if (session.anonymous) {
+      for (const id of this.#anonymous) {
+        if (this.#anonymous.size < this.#maxAnonymous) break
+        this.#drop(id)
+      }
+    }
+    if (this.#sessions.size >= this.#max) {
+      // Full: the oldest anonymous session goes (Sets and Maps iterate in
+      // insertion order); without any, the expired ones, else the oldest of all.
+      const oldest = this.#anonymous.values().next()
+      if (!oldest.done) this.#drop(oldest.value)
+      else this.#sweep(now)
+      for (const id of this.#sessions.keys()) {
+        if (this.#sessions.size < this.#max) break
+        this.#drop(id)
+      }
     }
     this.#sessions.set(session.sessionId, { session, ...keys, used: [] })
     this.#handles.set(keys.handle, session.sessionId)
+    if (session.anonymous) this.#anonymous.add(session.sessionId)
     this.#changed(now)
     return Promise.resolve()
+  }
+
+  findSession(sessionId: string): StoredSession | undefined {
+    return this.#sessions.get(sessionId)?.session
   }
 
   findByHandle(handle: string): StoredSession | undefined {
@@ -107,36 +135,41 @@ export class MemorySessionStore implements SessionStore {
     return { kind: 'reused' }
   }
 
-  revoke(sessionId: string, until: number, now: number): Promise<void> {
+  async revoke(sessionId: string, until: number, now: number): Promise<void> {
     this.#revoked.set(sessionId, Math.max(until, this.#revoked.get(sessionId) ?? 0))
     this.#changed(now)
-    return Promise.resolve()
+    // A logout is answered once it would survive a crash.
+    await this.#writer?.flush()
   }
 
-  failures(keys: readonly string[], now: number): Promise<FailureCount[]> {
-    return Promise.resolve(
-      keys.map((key) => {
-        const found = this.#failures.get(key)
-        return found && found.resetAt > now ? found : { count: 0, resetAt: 0 }
-      }),
-    )
-  }
-
-  recordFailure(keys: readonly string[], windowMs: number, now: number): Promise<void> {
-    for (const key of keys) {
-      const found = this.#failures.get(key)
-      this.#failures.set(
-        key,
-        found && found.resetAt > now
-          ? { count: found.count + 1, resetAt: found.resetAt }
-          : { count: 1, resetAt: now + windowMs },
-      )
+  async revokeUser(identityId: string, now: number): Promise<number> {
+    let count = 0
+    for (const [id, { session }] of this.#sessions) {
+      if (session.user.identityId !== identityId || session.expiresAt <= now) continue
+      if (this.#revoked.has(id)) continue
+      this.#revoked.set(id, session.expiresAt)
+      count++
     }
+    this.#changed(now)
+    await this.#writer?.flush()
+    return count
+  }
+
+  reserveAttempt(
+    counters: readonly AttemptCounter[],
+    rule: AttemptRule,
+    now: number,
+  ): Promise<Reservation> {
+    return Promise.resolve(this.#attempts.reserve(counters, rule, now))
+  }
+
+  releaseAttempt(keys: readonly string[]): Promise<void> {
+    this.#attempts.release(keys)
     return Promise.resolve()
   }
 
-  clearFailures(key: string): Promise<void> {
-    this.#failures.delete(key)
+  clearAttempts(keys: readonly string[]): Promise<void> {
+    this.#attempts.clear(keys)
     return Promise.resolve()
   }
 
@@ -144,90 +177,39 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve(true)
   }
 
-  close(): Promise<void> {
-    return Promise.resolve()
+  async close(): Promise<void> {
+    await this.#writer?.close()
+  }
+
+  #drop(id: string): void {
+    const entry = this.#sessions.get(id)
+    this.#sessions.delete(id)
+    this.#anonymous.delete(id)
+    if (entry) this.#handles.delete(entry.handle)
   }
 
   #changed(now: number): void {
-    if (++this.#writes % SWEEP_EVERY === 0) this.#sweep(now)
-    if (this.#file !== undefined) this.#save(this.#file)
+    if (++this.#changes % SWEEP_EVERY === 0) this.#sweep(now)
+    this.#writer?.changed()
   }
 
   #sweep(now: number): void {
     for (const [id, entry] of this.#sessions) {
-      if (entry.session.expiresAt > now) continue
-      this.#sessions.delete(id)
-      this.#handles.delete(entry.handle)
+      if (entry.session.expiresAt <= now) this.#drop(id)
     }
     for (const [id, until] of this.#revoked) if (until <= now) this.#revoked.delete(id)
-    for (const [key, count] of this.#failures) if (count.resetAt <= now) this.#failures.delete(key)
-  }
-
-  #save(file: string): void {
-    const snapshot: Snapshot = {
-      version: 1,
-      sessions: [...this.#sessions.values()],
-      revoked: [...this.#revoked],
-    }
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-    const temporary = `${file}.${process.pid}.tmp`
-    writeFileSync(temporary, JSON.stringify(snapshot), { mode: 0o600 })
-    renameSync(temporary, file)
   }
 
   #load(file: string): void {
-    let text: string
-    try {
-      text = readFileSync(file, 'utf8')
-    } catch {
-      return
+    // A file that is not ours is ignored: it is replaced at the next change.
+    const snapshot = readSnapshot(file)
+    if (!snapshot) return
+    for (const entry of snapshot.sessions) {
+      const id = entry.session.sessionId
+      this.#sessions.set(id, { ...entry, used: [...entry.used] })
+      this.#handles.set(entry.handle, id)
+      if (entry.session.anonymous) this.#anonymous.add(id)
     }
-    // A file that is not ours (or half of one) is ignored: it is rewritten at the next change.
-    const parsed = parseSnapshot(text)
-    if (!parsed) return
-    for (const entry of parsed.sessions) {
-      this.#sessions.set(entry.session.sessionId, { ...entry, used: [...entry.used] })
-      this.#handles.set(entry.handle, entry.session.sessionId)
-    }
-    for (const [id, until] of parsed.revoked) this.#revoked.set(id, until)
+    for (const [id, until] of snapshot.revoked) this.#revoked.set(id, until)
   }
-}
-
-function parseSnapshot(text: string): Snapshot | undefined {
-  const value = parseJsonObject(text)
-  if (!value) return undefined
-  const { version, sessions, revoked } = value
-  if (version !== 1 || !Array.isArray(sessions) || !Array.isArray(revoked)) return undefined
-  const entries = sessions.filter(isEntry)
-  const pairs = revoked.filter(
-    (pair): pair is [string, number] =>
-      Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'number',
-  )
-  return { version, sessions: entries, revoked: pairs }
-}
-
-function isEntry(value: unknown): value is Entry {
-  if (typeof value !== 'object' || value === null) return false
-  // Sound: as above, each field is narrowed before use.
-  const { session, handle, refresh, used } = value as Record<string, unknown>
-  if (typeof handle !== 'string' || typeof refresh !== 'string' || !Array.isArray(used)) {
-    return false
-  }
-  if (typeof session !== 'object' || session === null) return false
-  // Sound: as above.
-  const { sessionId, expiresAt, user } = session as Record<string, unknown>
-  return typeof sessionId === 'string' && typeof expiresAt === 'number' && isUser(user)
-}
-
-export function isUser(value: unknown): value is UserData {
-  if (typeof value !== 'object' || value === null) return false
-  // Sound: as above.
-  const { identityId, identityName, identityEmail, groups } = value as Record<string, unknown>
-  return (
-    typeof identityId === 'string' &&
-    typeof identityName === 'string' &&
-    (identityEmail === undefined || typeof identityEmail === 'string') &&
-    Array.isArray(groups) &&
-    groups.every((g) => typeof g === 'string')
-  )
 }

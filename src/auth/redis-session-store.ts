@@ -1,10 +1,14 @@
 import { createRequire } from 'node:module'
 import type * as IORedis from 'ioredis'
 import type { Redis } from 'ioredis'
+import { digest } from './digest.ts'
 import { parseJsonObject } from './json-object.ts'
-import { isUser } from './memory-session-store.ts'
+import { CREATE, RELEASE, RESERVE, REVOKE_USER, ROTATE } from './redis-scripts.ts'
+import { isStoredSession } from './session-file.ts'
 import type {
-  FailureCount,
+  AttemptCounter,
+  AttemptRule,
+  Reservation,
   RotateResult,
   SessionKeys,
   SessionStore,
@@ -29,33 +33,11 @@ function redisClass(): typeof Redis {
   return (requireModule('ioredis') as typeof IORedis).Redis
 }
 
-/** Cookie handles whose session is kept in this process, to answer cookie requests without Redis. */
-const HANDLE_CACHE = 10_000
-
 /**
- * Swaps a refresh token atomically. KEYS: session hash, revoked set.
- * ARGV: presented digest, next digest, now, session id, channel.
- * A digest that was current once but is no more revokes the session.
+ * Sessions (by id and by cookie handle) kept in this process, so that a
+ * request is answered without Redis once its session has been seen.
  */
-const ROTATE = `
-if redis.call('ZSCORE', KEYS[2], ARGV[4]) then return {'revoked'} end
-local fields = redis.call('HMGET', KEYS[1], 'session', 'refresh', 'used', 'exp')
-if not fields[1] then return {'unknown'} end
-if tonumber(fields[4]) <= tonumber(ARGV[3]) then return {'expired'} end
-local used = fields[3] or ''
-if fields[2] == ARGV[1] then
-  used = used .. ARGV[1] .. ','
-  if #used > 65 * 64 then used = string.sub(used, 66) end
-  redis.call('HSET', KEYS[1], 'refresh', ARGV[2], 'used', used)
-  return {'rotated', fields[1]}
-end
-if string.find(used, ARGV[1] .. ',', 1, true) then
-  redis.call('ZADD', KEYS[2], fields[4], ARGV[4])
-  redis.call('PUBLISH', ARGV[5], ARGV[4] .. ' ' .. fields[4])
-  return {'reused', fields[4]}
-end
-return {'unknown'}
-`
+const CACHE_SIZE = 10_000
 
 /**
  * Sessions in Redis, shared by every process of an app (through ioredis).
@@ -63,9 +45,13 @@ return {'unknown'}
  * Revocations are kept in a sorted set and pushed to every process by
  * pub/sub; each process holds them in memory, so a request is checked against
  * them without a round trip, and a logout on one process is refused on every
- * other at once. Whenever either connection is down, or the revocations have
- * not been reloaded since it came back, the store says it is unavailable and
- * authenticated requests fail closed with 503; it recovers by itself.
+ * other at once. A session is looked up in Redis the first time a process
+ * sees it, then kept in memory. Whenever either connection is down, or the
+ * revocations have not been reloaded since it came back, the store says it is
+ * unavailable and authenticated requests fail closed with 503; it recovers by
+ * itself, and forgets the sessions it kept, so a Redis that came back empty
+ * logs everyone out rather than letting revoked tokens in again. Run Redis
+ * with persistence (AOF or RDB) and `maxmemory-policy noeviction`.
  *
  * @example
  * ```ts
@@ -82,7 +68,8 @@ export class RedisSessionStore implements SessionStore {
   readonly #prefix: string
   readonly #channel: string
   readonly #revoked = new Map<string, number>()
-  readonly #handles = new Map<string, StoredSession>()
+  readonly #sessions = new Map<string, StoredSession>()
+  readonly #handles = new Map<string, string>()
   #synced = false
   #syncing = false
   #lastError = 'not connected yet'
@@ -139,41 +126,59 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async create(session: StoredSession, keys: SessionKeys, now: number): Promise<void> {
-    const key = this.#key('session', session.sessionId)
     const ttl = Math.max(1, session.expiresAt - now)
-    await this.#commands
-      .multi()
-      .hset(key, {
-        session: JSON.stringify(session),
-        refresh: keys.refresh,
-        used: '',
-        exp: String(session.expiresAt),
-      })
-      .pexpire(key, ttl)
-      .set(this.#key('handle', keys.handle), session.sessionId, 'PX', ttl)
-      .exec()
-      .then(failedStep)
+    await this.#commands.eval(
+      CREATE,
+      3,
+      this.#key('session', session.sessionId),
+      this.#key('handle', keys.handle),
+      session.anonymous ? '' : this.#userKey(session.user.identityId),
+      JSON.stringify(session),
+      keys.refresh,
+      String(session.expiresAt),
+      String(ttl),
+      session.sessionId,
+    )
+    this.#remember(session)
+  }
+
+  findSession(sessionId: string): StoredSession | undefined | Promise<StoredSession | undefined> {
+    return this.#sessions.get(sessionId) ?? this.#fetchSession(sessionId)
   }
 
   findByHandle(
     handle: string,
     now: number,
   ): StoredSession | undefined | Promise<StoredSession | undefined> {
-    const cached = this.#handles.get(handle)
+    const id = this.#handles.get(handle)
+    const cached = id === undefined ? undefined : this.#sessions.get(id)
     if (cached && cached.expiresAt > now) return cached
     return this.#fetchHandle(handle)
   }
 
   async #fetchHandle(handle: string): Promise<StoredSession | undefined> {
     const id = await this.#commands.get(this.#key('handle', handle))
-    const raw = id === null ? null : await this.#commands.hget(this.#key('session', id), 'session')
-    const session = raw === null ? undefined : parseSession(raw)
+    const session = id === null ? undefined : await this.#fetchSession(id)
     if (!session) return undefined
-    if (this.#handles.size >= HANDLE_CACHE) {
+    if (this.#handles.size >= CACHE_SIZE) {
       this.#handles.delete(this.#handles.keys().next().value ?? '')
     }
-    this.#handles.set(handle, session)
+    this.#handles.set(handle, session.sessionId)
     return session
+  }
+
+  async #fetchSession(sessionId: string): Promise<StoredSession | undefined> {
+    const raw = await this.#commands.hget(this.#key('session', sessionId), 'session')
+    const session = raw === null ? undefined : parseSession(raw)
+    if (session) this.#remember(session)
+    return session
+  }
+
+  #remember(session: StoredSession): void {
+    if (this.#sessions.size >= CACHE_SIZE) {
+      this.#sessions.delete(this.#sessions.keys().next().value ?? '')
+    }
+    this.#sessions.set(session.sessionId, session)
   }
 
   async rotate(
@@ -225,26 +230,50 @@ export class RedisSessionStore implements SessionStore {
     for (const [id, end] of this.#revoked) if (end <= now) this.#revoked.delete(id)
   }
 
-  async failures(keys: readonly string[], now: number): Promise<FailureCount[]> {
-    const pipeline = this.#commands.pipeline()
-    for (const key of keys) pipeline.get(this.#key(key)).pttl(this.#key(key))
-    const replies = failedStep(await pipeline.exec())
-    return keys.map((_, i) => {
-      const count = Number(replies[2 * i] ?? 0)
-      const ttl = Number(replies[2 * i + 1] ?? -2)
-      return count > 0 && ttl > 0 ? { count, resetAt: now + ttl } : { count: 0, resetAt: 0 }
-    })
+  async revokeUser(identityId: string, now: number): Promise<number> {
+    const reply: unknown = await this.#commands.eval(
+      REVOKE_USER,
+      2,
+      this.#userKey(identityId),
+      this.#key('revoked'),
+      String(now),
+      this.#channel,
+      this.#key('session', ''),
+    )
+    const parts = Array.isArray(reply) ? reply.map(String) : []
+    // Refused here at once; the messages through Redis say the same.
+    for (let i = 0; i + 1 < parts.length; i += 2)
+      this.#applyRevocation(`${parts[i]} ${parts[i + 1]}`)
+    return parts.length / 2
   }
 
-  async recordFailure(keys: readonly string[], windowMs: number): Promise<void> {
-    const multi = this.#commands.multi()
-    // The window starts at the first failure: NX keeps an existing key's expiry.
-    for (const key of keys) multi.set(this.#key(key), 0, 'PX', windowMs, 'NX').incr(this.#key(key))
-    failedStep(await multi.exec())
+  async reserveAttempt(
+    counters: readonly AttemptCounter[],
+    rule: AttemptRule,
+    now: number,
+  ): Promise<Reservation> {
+    const reply: unknown = await this.#commands.eval(
+      RESERVE,
+      counters.length,
+      ...counters.map((counter) => this.#key(counter.key)),
+      String(now),
+      String(rule.windowMs),
+      String(rule.delayMs),
+      String(rule.maxDelayMs),
+      ...counters.map((counter) => String(counter.free)),
+    )
+    const [index, wait] = Array.isArray(reply) ? reply.map(Number) : [0, 0]
+    return index ? { ok: false, counter: (index ?? 1) - 1, retryMs: wait ?? 0 } : { ok: true }
   }
 
-  async clearFailures(key: string): Promise<void> {
-    await this.#commands.del(this.#key(key))
+  async releaseAttempt(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return
+    await this.#commands.eval(RELEASE, keys.length, ...keys.map((key) => this.#key(key)))
+  }
+
+  async clearAttempts(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return
+    await this.#commands.del(...keys.map((key) => this.#key(key)))
   }
 
   async ready(timeoutMs: number): Promise<boolean> {
@@ -265,6 +294,10 @@ export class RedisSessionStore implements SessionStore {
     return `${this.#prefix}${parts.join(':')}`
   }
 
+  #userKey(identityId: string): string {
+    return this.#key('user', digest(identityId))
+  }
+
   /** Subscribes, then reloads every revocation: nothing published meanwhile is missed. */
   #sync(): void {
     if (this.#syncing || this.#closed) return
@@ -278,6 +311,10 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async #load(): Promise<void> {
+    // Whatever Redis holds now is the truth: it may have come back without
+    // the sessions this process kept (restarted empty), and then they are gone.
+    this.#sessions.clear()
+    this.#handles.clear()
     try {
       await this.#subscriber.subscribe(this.#channel)
       const rows = await this.#commands.zrangebyscore(
@@ -305,12 +342,8 @@ export class RedisSessionStore implements SessionStore {
 
 function parseSession(raw: string): StoredSession | undefined {
   const value = parseJsonObject(raw)
-  if (!value) return undefined
-  const { sessionId, user, expiresAt } = value
-  if (typeof sessionId !== 'string' || typeof expiresAt !== 'number' || !isUser(user)) {
-    return undefined
-  }
-  return Object.freeze({ sessionId, user: Object.freeze(user), expiresAt })
+  if (!value || !isStoredSession(value)) return undefined
+  return Object.freeze({ ...value, user: Object.freeze(value.user) })
 }
 
 /** Closes a connection politely when it is up, at once when it is not. */

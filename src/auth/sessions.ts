@@ -1,10 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { DaraError } from '../errors.ts'
 import { HttpError } from '../http/http-error.ts'
-import type { AuthConfig } from './auth-config.ts'
+import { createAdminCheck } from './admin-request.ts'
+import { DefaultAuthConfig, type AuthConfig } from './auth-config.ts'
+import { digest } from './digest.ts'
 import type { Identity, UserData } from './identity.ts'
-import { isUser } from './memory-session-store.ts'
-import type { SessionStore, StoredSession } from './session-store.ts'
+import { isUser } from './session-file.ts'
+import type { AttemptCounter, AttemptRule, SessionStore, StoredSession } from './session-store.ts'
 import type { Clock, TokenService } from './tokens.ts'
 
 /** What a login or a refresh hands a program. */
@@ -41,10 +43,10 @@ export const SESSION_COOKIE = 'dara_session_token'
 /** Longest life of a token made with `mint` (and so of a revocation). */
 const MAX_MINT_SECONDS = 366 * 86_400
 const REFRESH_SHAPE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[\w-]{43}$/
-
-export function digest(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex')
-}
+/** Users whose keyed fingerprint is kept; past it the table starts again. */
+const FINGERPRINTS_KEPT = 10_000
+/** How the 429 names each login counter, in the order they are checked. */
+const COUNTER_NAMES = ['user from this address', 'user', 'address'] as const
 
 function opaque(): string {
   return randomBytes(32).toString('base64url')
@@ -73,10 +75,12 @@ function isLoginFailure(error: unknown): boolean {
 export type Sessions = ReturnType<typeof createSessions>
 
 /**
- * Logins, refreshes, revocations and the per-request checks of one app. The
- * per-request checks (`bearer`, `cookie`) touch the store only through its
- * synchronous, in-process `available` and `isRevoked`, plus a handle lookup
- * for cookies that the stores answer from memory.
+ * Logins, refreshes, revocations and the per-request checks of one app. A
+ * token or cookie is good only while the store knows its session, has not
+ * revoked it, and its user is still the one the auth config describes. The
+ * per-request checks (`bearer`, `cookie`) touch the store through its
+ * synchronous, in-process `available`, `isRevoked` and lookups; a store
+ * answers a lookup from memory once it has seen the session.
  */
 export function createSessions(deps: {
   readonly auth: AuthConfig
@@ -87,10 +91,47 @@ export function createSessions(deps: {
   const { auth, store, tokens, clock } = deps
   const tokenMs = auth.tokenTtlSeconds * 1000
   const sessionMs = auth.sessionTtlSeconds * 1000
+  const limit = auth.loginLimit
+  const rule: AttemptRule = {
+    windowMs: limit.windowSeconds * 1000,
+    delayMs: limit.delaySeconds * 1000,
+    maxDelayMs: limit.maxDelaySeconds * 1000,
+  }
+  // Anonymous logins cannot fail: there is nothing to count.
+  const anonymous = auth instanceof DefaultAuthConfig
+  const fingerprints = new Map<string, { readonly raw: string; readonly keyed: string }>()
 
-  function live(identity: Identity): Identity {
-    if (!store.available) throw new DaraError('DARA_ERR_AUTH_STORE_DOWN', store.unavailableReason)
+  /**
+   * The user's entry in the auth config now, keyed with the app's secret so
+   * that a stored session (or its file) tells nothing about a password.
+   */
+  function fingerprintOf(identityId: string): string | undefined {
+    const raw = auth.userVersion(identityId)
+    if (raw === undefined || raw === null) return undefined
+    const cached = fingerprints.get(identityId)
+    if (cached?.raw === raw) return cached.keyed
+    const keyed = tokens.keyed(`dara-ts user\0${identityId}\0${raw}`)
+    if (fingerprints.size >= FINGERPRINTS_KEPT) fingerprints.clear()
+    fingerprints.set(identityId, { raw, keyed })
+    return keyed
+  }
+
+  /** Refuses a session whose user the auth config no longer describes as it did. */
+  function sameUser(session: StoredSession): void {
+    if (session.fingerprint === undefined) return
+    if (fingerprintOf(session.user.identityId) !== session.fingerprint) {
+      throw new DaraError('DARA_ERR_AUTH_USER_CHANGED')
+    }
+  }
+
+  function ofToken(identity: Identity, session: StoredSession | undefined): Identity {
+    if (!session) throw new DaraError('DARA_ERR_AUTH_SESSION_LOST')
+    // Checked again: a lookup that waited on the store may have missed a revocation meanwhile.
     if (store.isRevoked(identity.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
+    if (session.user.identityId !== identity.user.identityId) {
+      throw new DaraError('DARA_ERR_AUTH_INVALID', 'its session belongs to another user')
+    }
+    sameUser(session)
     return identity
   }
 
@@ -98,6 +139,7 @@ export function createSessions(deps: {
     if (!session) throw new DaraError('DARA_ERR_AUTH_SESSION_UNKNOWN')
     if (store.isRevoked(session.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
     if (session.expiresAt <= clock()) throw new DaraError('DARA_ERR_AUTH_SESSION_EXPIRED')
+    sameUser(session)
     return { user: session.user, sessionId: session.sessionId, expiresAt: session.expiresAt }
   }
 
@@ -109,36 +151,71 @@ export function createSessions(deps: {
     return { token, refreshToken, expiresIn: Math.max(0, Math.floor((expiresAt - now) / 1000)) }
   }
 
-  async function checkLimits(keys: readonly string[], now: number): Promise<void> {
-    const limits = [auth.loginLimit.perAddress, auth.loginLimit.perUser]
-    const counts = await guarded(store, () => store.failures(keys, now))
-    counts.forEach((count, i) => {
-      if (count.count < (limits[i] ?? Infinity)) return
-      const retry = Math.max(1, Math.ceil((count.resetAt - now) / 1000))
-      throw new DaraError(
-        'DARA_ERR_AUTH_RATE_LIMITED',
-        i === 0 ? 'address' : 'user',
-        retry,
-      ).withHeaders({ 'retry-after': String(retry) })
+  /** Counts the attempt before the password is checked, or throws the 429 that refuses it. */
+  async function reserve(counters: readonly AttemptCounter[], now: number): Promise<void> {
+    const reservation = await guarded(store, () => store.reserveAttempt(counters, rule, now))
+    if (reservation.ok) return
+    const retry = Math.max(1, Math.ceil(reservation.retryMs / 1000))
+    const name = COUNTER_NAMES[COUNTER_NAMES.length - counters.length + reservation.counter]
+    throw new DaraError('DARA_ERR_AUTH_RATE_LIMITED', name, retry).withHeaders({
+      'retry-after': String(retry),
     })
+  }
+
+  /** A session of `user` in the store, with the user's config entry as it is now. */
+  function newSession(
+    user: UserData,
+    sessionId: string,
+    expiresAt: number,
+    loggedIn: boolean,
+  ): StoredSession {
+    const fingerprint = fingerprintOf(user.identityId)
+    return {
+      sessionId,
+      user,
+      expiresAt,
+      ...(fingerprint === undefined ? {} : { fingerprint }),
+      ...(anonymous && loggedIn ? { anonymous: true } : {}),
+    }
+  }
+
+  async function revoke(sessionId: string, tokenExpiresAt = 0): Promise<void> {
+    const now = clock()
+    const until = Math.max(tokenExpiresAt, now + Math.max(sessionMs, tokenMs))
+    await guarded(store, () => store.revoke(sessionId, until, now))
   }
 
   return {
     store,
 
-    /** Checks credentials (with brute-force limits) and opens a session. */
+    /** Checks credentials (within the login limits) and opens a session. */
     async login(body: unknown, address: string): Promise<Login> {
       const now = clock()
       const name = auth.loginName(body)
-      const keys = [`login:addr:${address}`, ...(name ? [`login:user:${digest(name)}`] : [])]
-      await checkLimits(keys, now)
+      const counters: AttemptCounter[] = anonymous
+        ? []
+        : [
+            ...(name
+              ? [
+                  {
+                    key: `login:pair:${digest(`${name}\0${address}`)}`,
+                    free: limit.perUserAddress,
+                  },
+                  { key: `login:user:${digest(name)}`, free: limit.perUser },
+                ]
+              : []),
+            { key: `login:addr:${address}`, free: limit.perAddress },
+          ]
+      if (counters.length) await reserve(counters, now)
+      const keys = counters.map((counter) => counter.key)
       let user: UserData
       try {
         user = await auth.authenticate(body)
       } catch (error) {
-        if (isLoginFailure(error)) {
-          const windowMs = auth.loginLimit.windowSeconds * 1000
-          await guarded(store, () => store.recordFailure(keys, windowMs, now))
+        // A wrong password keeps its reservation; anything else (missing
+        // fields, a busy server, a bug) was no guess and gives it back.
+        if (!isLoginFailure(error) && keys.length) {
+          await store.releaseAttempt(keys).catch(() => undefined)
         }
         throw error
       }
@@ -150,9 +227,13 @@ export function createSessions(deps: {
       const sessionId = randomUUID()
       const handle = opaque()
       const refreshToken = `${sessionId}.${opaque()}`
-      const session: StoredSession = { sessionId, user, expiresAt: now + sessionMs }
+      const session = newSession(user, sessionId, now + sessionMs, true)
       await guarded(store, async () => {
-        if (name) await store.clearFailures(`login:user:${digest(name)}`)
+        if (keys.length) {
+          // The user's own address starts afresh; the other counters only lose this attempt.
+          if (name) await store.clearAttempts(keys.slice(0, 1))
+          await store.releaseAttempt(name ? keys.slice(1) : keys)
+        }
         await store.create(session, { handle: digest(handle), refresh: digest(refreshToken) }, now)
       })
       return {
@@ -174,6 +255,7 @@ export function createSessions(deps: {
       )
       switch (result.kind) {
         case 'rotated':
+          sameUser(result.session)
           return pair(result.session, next, now)
         case 'reused':
           throw new DaraError('DARA_ERR_AUTH_REFRESH_REUSED')
@@ -187,11 +269,17 @@ export function createSessions(deps: {
     },
 
     /**
-     * The identity of a Bearer token, or the 401/503 that refuses it. Always
-     * synchronous: the token is checked in memory, no promise on the hot path.
+     * The identity of a Bearer token, or the 401/503 that refuses it.
+     * Synchronous once the store has seen the session: no promise on the hot path.
      */
-    bearer(token: string): Identity {
-      return live(tokens.verify(token))
+    bearer(token: string): Identity | Promise<Identity> {
+      const identity = tokens.verify(token)
+      if (!store.available) throw new DaraError('DARA_ERR_AUTH_STORE_DOWN', store.unavailableReason)
+      if (store.isRevoked(identity.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
+      const found = store.findSession(identity.sessionId, clock())
+      return found instanceof Promise
+        ? guarded(store, () => found).then((session) => ofToken(identity, session))
+        : ofToken(identity, found)
     },
 
     /** The identity of a cookie's session handle, or the 401/503 that refuses it. */
@@ -204,16 +292,22 @@ export function createSessions(deps: {
     },
 
     /** Revokes a session on every process sharing the store; its tokens and cookie stop at once. */
-    async revoke(sessionId: string, tokenExpiresAt = 0): Promise<void> {
-      const now = clock()
-      const until = Math.max(tokenExpiresAt, now + Math.max(sessionMs, tokenMs))
-      await guarded(store, () => store.revoke(sessionId, until, now))
+    revoke,
+
+    /** Revokes a session whose tokens' expiry is unknown: refused as long as a minted token may live. */
+    revokeById(sessionId: string): Promise<void> {
+      return revoke(sessionId, clock() + MAX_MINT_SECONDS * 1000)
+    },
+
+    /** Revokes every live session of a user; resolves to how many. */
+    revokeUser(identityId: string): Promise<number> {
+      return guarded(store, () => store.revokeUser(identityId, clock()))
     },
 
     /**
-     * A token for a user, without a login: for scripts and tests. It opens no
-     * stored session (so it cannot be refreshed), but it is revocable by its
-     * session id like any other.
+     * A token for a user, without a login: for scripts and tests. It opens a
+     * session in the store (its token is refused once the store forgets it)
+     * that cannot be refreshed, revocable by its id like any other.
      */
     async mint(
       user: UserData,
@@ -232,13 +326,26 @@ export function createSessions(deps: {
           `mint(): ttlSeconds must be a whole number from 1 to ${MAX_MINT_SECONDS}`,
         )
       }
+      const now = clock()
       const sessionId = options.sessionId ?? randomUUID()
-      const expiresAt = clock() + ttl * 1000
+      let expiresAt = now + ttl * 1000
+      // A token for a session the store knows joins it, and ends with it.
+      const existing = options.sessionId
+        ? await guarded(store, async () => store.findSession(sessionId, now))
+        : undefined
+      if (existing) {
+        expiresAt = Math.min(expiresAt, existing.expiresAt)
+      } else {
+        const session = newSession(user, sessionId, expiresAt, false)
+        // Nobody holds a handle or a refresh token of it: the digests are of nothing handed out.
+        const keys = { handle: digest(opaque()), refresh: digest(opaque()) }
+        await guarded(store, () => store.create(session, keys, now))
+      }
       const token = await tokens.sign(user, sessionId, expiresAt, options.scopes)
       return { token, sessionId, expiresAt: new Date(expiresAt) }
     },
 
-    /** The revocation window of a minted token, for `revoke` of one whose expiry is unknown. */
-    maxMintMs: MAX_MINT_SECONDS * 1000,
+    /** Refuses (401) an admin request that the app's secret did not sign for this very body. */
+    checkAdmin: createAdminCheck(tokens.keyed, clock),
   }
 }

@@ -14,7 +14,7 @@ Commands:
   routes [entry]         Print every route the app mounts: method, path, auth, groups,
                          origin, configurations and dependencies
   token create [entry]   Print a token for scripts that authenticates as --user on that app
-  token revoke [entry]   Revoke the token of --session through the app's session store
+  token revoke [entry]   Revoke the token of --session, or every session of --user
   hash-password          Print the scrypt hash of a password read from the terminal or
                          standard input (echo -n pw | dara hash-password), for
                          BasicAuthConfig and MultiBasicAuthConfig
@@ -31,11 +31,14 @@ Options for start:
 Options for routes:
   --json                 Print the route manifest as JSON, as checkRouteManifest() compares it
 
-Options for token (run where the app runs, with its DARA_JWT_SECRET and store):
-  --user <name>          create: the user the token authenticates as (required)
+Options for token (run where the app runs, with its DARA_JWT_SECRET and store; with
+the default memory store the command goes through the running app at --url):
+  --user <name>          create: the user the token authenticates as (required);
+                         revoke: revoke every session of this user
   --expires <duration>   create: lifetime, such as 30d, 12h or 90m (default: 30d)
   --scope <scope>        create: limit the token to routes listing this scope (repeatable)
   --session <id>         revoke: the session id that create printed
+  --url <url>            the running app (default: DARA_URL, else http://127.0.0.1:8000)
 
   -h, --help             Show this help
 
@@ -59,6 +62,7 @@ const OPTIONS = {
   expires: { type: 'string' },
   scope: { type: 'string', multiple: true },
   session: { type: 'string' },
+  url: { type: 'string' },
   reload: { type: 'boolean' },
   workers: { type: 'string' },
   json: { type: 'boolean' },
@@ -70,7 +74,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   init: [],
   start: ['port', 'host', 'reload', 'workers'],
   routes: ['json'],
-  token: ['user', 'expires', 'scope', 'session'],
+  token: ['user', 'expires', 'scope', 'session', 'url'],
 }
 
 /** parseArgs, with its complaints (unknown option, missing value) as usage errors. */

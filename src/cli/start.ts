@@ -9,10 +9,14 @@ import type { ReadyMessage } from './reload.ts'
  * How every command of the CLI builds an app, so that `dara token` reaches the
  * same secret and session store as `dara start`. In development, sessions are
  * kept in a file beside the generated secret, so a restart (or --reload) logs
- * nobody out. Production chooses its own store.
+ * nobody out. Production chooses its own store: `DARA_REDIS_URL`, or
+ * `DARA_SESSION_FILE` for one process (which development honours too).
  */
 export function cliAppOptions(): AppOptions {
-  return process.env['NODE_ENV'] !== 'production' ? { sessionFile: '.dara/sessions.json' } : {}
+  const env = process.env
+  return env['NODE_ENV'] !== 'production' && !env['DARA_SESSION_FILE']
+    ? { sessionFile: '.dara/sessions.json' }
+    : {}
 }
 
 export interface StartOptions {

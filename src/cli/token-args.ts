@@ -54,3 +54,21 @@ export function parseSession(text: string | undefined): string {
   }
   return text
 }
+
+/** `--url`: where the running app answers; default `DARA_URL`, else port `PORT` (8000) on 127.0.0.1. */
+export function parseAppUrl(text: string | undefined): string {
+  const given = text ?? process.env['DARA_URL'] ?? `http://127.0.0.1:${process.env['PORT'] || 8000}`
+  let url: URL | undefined
+  try {
+    url = new URL(given)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new DaraError(
+      'DARA_ERR_CLI_USAGE',
+      `--url takes the app's address, such as http://127.0.0.1:8000, got "${given.slice(0, 100)}"`,
+    )
+  }
+  return url.origin
+}

@@ -37,6 +37,11 @@ export interface AppSessions {
   ): Promise<{ token: string; sessionId: string; expiresAt: Date }>
   /** Ends a session everywhere the store reaches: its tokens and cookie are refused at once. */
   revoke(sessionId: string): Promise<void>
+  /**
+   * Ends every live session of a user (logins and minted tokens alike), for
+   * a user who left or whose credentials leaked; resolves to how many.
+   */
+  revokeUser(identityId: string): Promise<number>
   readonly store: SessionStore
 }
 
@@ -58,6 +63,15 @@ function checkLifetimes(auth: AuthConfig): void {
         'DARA_ERR_AUTH_CONFIG_INVALID',
         name,
         `${key} must be a positive whole number of seconds, got ${String(value)}`,
+      )
+    }
+  }
+  for (const [key, value] of Object.entries(auth.loginLimit)) {
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new DaraError(
+        'DARA_ERR_AUTH_CONFIG_INVALID',
+        name,
+        `loginLimit.${key} must be a positive whole number, got ${String(value)}`,
       )
     }
   }
@@ -99,7 +113,8 @@ export function setUpAuth(state: BuilderState, options: AuthOptions): AuthSetup 
       owned = store = new RedisSessionStore(prefix ? { url, prefix } : { url })
       storeName = `RedisSessionStore (DARA_REDIS_URL)`
     } else {
-      const file = options.sessionFile
+      // Without a file, a restart forgets every session and so logs everyone out.
+      const file = options.sessionFile ?? (env['DARA_SESSION_FILE'] || undefined)
       owned = store = new MemorySessionStore(file === undefined ? {} : { file })
       storeName = file === undefined ? 'MemorySessionStore' : `MemorySessionStore (${join(file)})`
     }
@@ -107,7 +122,8 @@ export function setUpAuth(state: BuilderState, options: AuthOptions): AuthSetup 
   const sessions = createSessions({ auth, store, tokens, clock })
   const app: AppSessions = {
     mint: (user, mintOptions) => sessions.mint(user, mintOptions),
-    revoke: (sessionId) => sessions.revoke(sessionId, clock() + sessions.maxMintMs),
+    revoke: (sessionId) => sessions.revokeById(sessionId),
+    revokeUser: (identityId) => sessions.revokeUser(identityId),
     store,
   }
   return { sessions, app, owned, secretSource: source, storeName }

@@ -5,6 +5,7 @@ import type { Sessions } from '../auth/sessions.ts'
 import { DaraError } from '../errors.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { get, post } from '../http/methods.ts'
+import { adminRoutes } from './auth-admin.ts'
 import { clearedCookie, readCookie, sessionCookie, sessionCookieName } from './cookies.ts'
 import { checkCsrf, checkLoginOrigin } from './csrf.ts'
 import { requestIdentity } from './pipeline.ts'
@@ -66,9 +67,10 @@ export function createAuthHook(
 ) {
   const { groups } = route
   const scopes = route.scopes ?? []
+  const anyScope = ANY_SCOPE.has(route.path)
   /** Lets the identity through, or throws the 403 of a token whose scopes the route does not list. */
   const admit = (request: FastifyRequest, identity: Identity): void => {
-    checkScopes(identity, scopes, request.method, route.path)
+    if (!anyScope) checkScopes(identity, scopes, request.method, route.path)
     requestIdentity.set(request, identity)
   }
   if (!groups && !clearCookie) {
@@ -154,6 +156,9 @@ function refreshBody(body: unknown): string {
   return value
 }
 
+/** Routes every token may call whatever its scopes: a token may always end its own session. */
+const ANY_SCOPE = new Set(['/api/auth/revoke-session'])
+
 /** The paths of the routes below whose failures clear the cookie. */
 export const CLEARS_COOKIE = new Set(['/api/auth/verify-session'])
 
@@ -211,5 +216,5 @@ export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApi
       return { success: true }
     },
   )
-  return [session, verify, user, refresh, revoke]
+  return [session, verify, user, refresh, revoke, ...adminRoutes(sessions)]
 }

@@ -67,7 +67,10 @@ export interface AppOptions {
   readonly secretFile?: string
   /** Where sessions live; wins over `config.setSessionStore()` and `DARA_REDIS_URL`. */
   readonly sessionStore?: SessionStore
-  /** With the default memory store, a file that keeps sessions across restarts. */
+  /**
+   * With the default memory store, a file that keeps sessions across restarts;
+   * default `DARA_SESSION_FILE`. Without one, a restart logs everyone out.
+   */
   readonly sessionFile?: string
   /** Milliseconds since the epoch, for tokens and sessions; tests pass their own. */
   readonly clock?: Clock

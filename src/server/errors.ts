@@ -11,6 +11,9 @@ const WWW_AUTHENTICATE: Partial<Record<DaraError['code'], string>> = {
   DARA_ERR_AUTH_EXPIRED: 'Bearer realm="dara", error="invalid_token"',
   DARA_ERR_METRICS_TOKEN: 'Bearer realm="dara-metrics"',
   DARA_ERR_AUTH_REVOKED: 'Bearer realm="dara", error="invalid_token"',
+  DARA_ERR_AUTH_SESSION_LOST: 'Bearer realm="dara", error="invalid_token"',
+  DARA_ERR_AUTH_USER_CHANGED: 'Bearer realm="dara", error="invalid_token"',
+  DARA_ERR_AUTH_ADMIN: 'DaraAdmin realm="dara"',
 }
 
 /**

@@ -22,7 +22,7 @@ export interface ManifestRoute {
   readonly scopes: readonly string[]
   /**
    * The limits the app's code sets on this route: `file` (the largest file an
-   * upload takes), `login` (failed logins before 429). The limits every route
+   * upload takes), `login` (failed logins before delays and 429). The limits every route
    * shares (body size, timeouts) are the deployment's, set by `createApp`'s
    * `limits` or DARA_* variables, and are not part of the manifest.
    */
@@ -70,9 +70,9 @@ function limitsOf(plan: RoutePlan, sources: LimitSources): Record<string, string
   if (plan.route === upload && sources.largestFile > 0)
     limits['file'] = exactSize(sources.largestFile)
   if (plan.route.method === 'POST' && plan.path === '/api/auth/session') {
-    const { perUser, perAddress, windowSeconds } = sources.login
+    const { perUserAddress, perUser, perAddress, delaySeconds, maxDelaySeconds } = sources.login
     limits['login'] =
-      `${perUser} failures per user, ${perAddress} per address, in ${windowSeconds} s`
+      `${perUserAddress} failures per user and address, ${perUser} per user, ${perAddress} per address; delays ${delaySeconds}-${maxDelaySeconds} s`
   }
   return limits
 }

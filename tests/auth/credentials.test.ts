@@ -4,8 +4,14 @@
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
-import { ConfigurationBuilder } from 'dara-ts'
-import { DefaultAuthConfig, USER, AuthConfig, type UserData } from 'dara-ts/auth'
+import { ConfigurationBuilder, type AppOptions, type DaraApp } from 'dara-ts'
+import {
+  DefaultAuthConfig,
+  MemorySessionStore,
+  USER,
+  AuthConfig,
+  type UserData,
+} from 'dara-ts/auth'
 import { del, dependency, get, HttpError, patch, post, put } from 'dara-ts/http'
 import { z } from 'zod'
 import {
@@ -41,6 +47,11 @@ const invalid = (why: string) => ({
   detail: `Invalid token: ${why}`,
   code: 'DARA_ERR_AUTH_INVALID',
 })
+const SESSION_LOST = {
+  detail:
+    "Unknown session: the session store does not know this token's session (the store was emptied or restarted without its data, or the token was made elsewhere); log in again with POST /api/auth/session",
+  code: 'DARA_ERR_AUTH_SESSION_LOST',
+}
 const EXPIRED = {
   detail: 'Token expired: get a new one from POST /api/auth/session',
   code: 'DARA_ERR_AUTH_EXPIRED',
@@ -315,8 +326,17 @@ for (const failure of FAILURES) {
   })
 }
 
+/** Opens the session the forged tokens name, so that only what a test changes is off. */
+async function forgedSession(app: DaraApp): Promise<void> {
+  await app.sessions.mint(
+    { identityId: 'forged-user', identityName: 'Forged User', groups: [] },
+    { sessionId: 'forged-session', ttlSeconds: 3600 },
+  )
+}
+
 void test('a token forged with the right secret and claims is accepted (the forger is sound)', async (t) => {
   const { app, calls } = countedApp(t)
+  await forgedSession(app)
   const res = await app.inject({
     method: 'GET',
     url: '/api/secret',
@@ -324,6 +344,19 @@ void test('a token forged with the right secret and claims is accepted (the forg
   })
   assert.equal(res.statusCode, 200)
   assert.equal(calls.handler, 1)
+})
+
+void test('the right secret is not enough: a token whose session the store does not know is refused', async (t) => {
+  const { app, calls } = countedApp(t)
+  const res = await app.inject({
+    method: 'GET',
+    url: '/api/secret',
+    headers: bearer(await forgeToken()),
+  })
+  assert.equal(res.statusCode, 401)
+  assert.deepEqual(res.json(), SESSION_LOST)
+  assert.equal(res.headers['www-authenticate'], INVALID_TOKEN)
+  assert.equal(calls.handler, 0)
 })
 
 void test("a token this app issued expires: the app's own short-lived token is refused", async (t) => {
@@ -363,6 +396,7 @@ void test('a token accepted once (and cached) is refused once it expires', async
   const config = new ConfigurationBuilder()
   config.addEndpoint(get('/secret', () => ++calls.handler))
   const app = buildApp(t, config, SECRET, { clock: clock.now })
+  await forgedSession(app)
   const exp = Math.floor(clock.now() / 1000) + 1
   const token = await forgeToken({ claims: { iat: exp - 60, exp } })
   const first = await app.inject({ method: 'GET', url: '/api/secret', headers: bearer(token) })
@@ -375,15 +409,24 @@ void test('a token accepted once (and cached) is refused once it expires', async
   assert.equal(calls.handler, 1)
 })
 
-void test('apps that share a secret share tokens', async (t) => {
-  const first = countedApp(t, SECRET)
-  const second = countedApp(t, SECRET)
-  const res = await second.app.inject({
-    method: 'GET',
-    url: '/api/secret',
-    headers: bearer(await login(first.app)),
-  })
-  assert.equal(res.statusCode, 200)
+void test('apps share tokens when they share a secret and a session store, not a secret alone', async (t) => {
+  const store = new MemorySessionStore()
+  const make = (options: AppOptions) => {
+    const config = new ConfigurationBuilder()
+    config.addEndpoint(get('/secret', () => 'secret'))
+    return buildApp(t, config, SECRET, options)
+  }
+  const [first, second, apart] = [
+    make({ sessionStore: store }),
+    make({ sessionStore: store }),
+    make({}),
+  ]
+  const token = await login(first)
+  const shared = await second.inject({ method: 'GET', url: '/api/secret', headers: bearer(token) })
+  assert.equal(shared.statusCode, 200)
+  const alone = await apart.inject({ method: 'GET', url: '/api/secret', headers: bearer(token) })
+  assert.equal(alone.statusCode, 401)
+  assert.deepEqual(alone.json(), SESSION_LOST)
 })
 
 void test('no Authorization value makes the server fail: each is a 401', async (t) => {

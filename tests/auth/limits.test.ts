@@ -1,6 +1,8 @@
-// Brute force and groups: failed logins are limited per user name and per
-// client address (429 with Retry-After, on the test clock), and a route's
-// `groups` turns away authenticated users outside them with 403.
+// Failed logins and groups: failed logins are counted per user name and
+// address, per user name and per address, before the password is checked;
+// past each bound attempts wait a growing delay (429 with Retry-After, on the
+// test clock) rather than a lockout. A route's `groups` turns away
+// authenticated users outside them with 403.
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { ConfigurationBuilder, createApp, type DaraApp } from 'dara-ts'
@@ -20,7 +22,14 @@ function limitedApp(t: TestContext) {
   config.addAuth(
     new MultiBasicAuthConfig({
       users: { ada: 'right', grace: 'also-right' },
-      loginLimit: { perUser: 3, perAddress: 5, windowSeconds: 60 },
+      loginLimit: {
+        perUserAddress: 3,
+        perUser: 6,
+        perAddress: 5,
+        delaySeconds: 10,
+        maxDelaySeconds: 40,
+        windowSeconds: 600,
+      },
     }),
   )
   const app = buildApp(t, config, SECRET, { clock: clock.now })
@@ -37,47 +46,70 @@ function attempt(app: DaraApp, username: string, password: string, address = '10
   })
 }
 
-void test('per user: after 3 failures even the right password waits, with Retry-After', async (t) => {
+async function expectLimited(
+  app: DaraApp,
+  request: [string, string, string],
+  what: string,
+  seconds: number,
+): Promise<void> {
+  const res = await attempt(app, ...request)
+  assert.equal(res.statusCode, 429, res.body)
+  assert.deepEqual(res.json(), limited(what, seconds))
+  assert.equal(res.headers['retry-after'], String(seconds))
+}
+
+void test('per user and address: that address waits a delay that doubles; the user elsewhere does not', async (t) => {
   const { app, clock } = limitedApp(t)
   for (let i = 0; i < 3; i++) {
-    const res = await attempt(app, 'ada', 'wrong', `10.0.0.${i}`)
+    const res = await attempt(app, 'ada', 'wrong')
     assert.equal(res.statusCode, 401)
     assert.deepEqual(res.json(), WRONG)
-    if (i < 2) clock.advance(1000)
   }
-  const blocked = await attempt(app, 'ada', 'right', '10.0.0.9')
-  assert.equal(blocked.statusCode, 429)
-  assert.deepEqual(blocked.json(), limited('user', 58))
-  assert.equal(blocked.headers['retry-after'], '58')
-  // Another user from the same addresses is not affected.
-  assert.equal((await attempt(app, 'grace', 'also-right', '10.0.0.1')).statusCode, 200)
+  // Even the right password waits, from this address only.
+  await expectLimited(app, ['ada', 'right', '10.0.0.1'], 'user from this address', 10)
+  assert.equal((await attempt(app, 'ada', 'right', '10.0.0.2')).statusCode, 200)
 
-  clock.advance(57_999)
-  assert.equal((await attempt(app, 'ada', 'right')).statusCode, 429)
-  clock.advance(1)
-  assert.equal((await attempt(app, 'ada', 'right')).statusCode, 200)
+  // Each further failure doubles the wait, up to maxDelaySeconds.
+  for (const wait of [10, 20, 40, 40]) {
+    clock.advance(wait * 1000 - 1)
+    await expectLimited(app, ['ada', 'wrong', '10.0.0.1'], 'user from this address', 1)
+    clock.advance(1)
+    assert.equal((await attempt(app, 'ada', 'wrong')).statusCode, 401)
+  }
+  await expectLimited(app, ['ada', 'wrong', '10.0.0.1'], 'user from this address', 40)
 })
 
-void test('per address: 5 failures over any names block that address only', async (t) => {
+void test('per user: failures from many addresses slow the user down everywhere, but never lock them out', async (t) => {
+  const { app, clock } = limitedApp(t)
+  for (const address of ['10.1.0.1', '10.1.0.2', '10.1.0.3']) {
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await attempt(app, 'ada', 'guess', address)).statusCode, 401)
+    }
+  }
+  await expectLimited(app, ['ada', 'right', '10.9.9.9'], 'user', 10)
+  // Another user from the same addresses is not affected.
+  assert.equal((await attempt(app, 'grace', 'also-right', '10.1.0.1')).statusCode, 200)
+  clock.advance(10_000)
+  assert.equal((await attempt(app, 'ada', 'right', '10.9.9.9')).statusCode, 200)
+})
+
+void test('per address: 5 failures over any names make that address wait, no other', async (t) => {
   const { app } = limitedApp(t)
   const names = ['a', 'b', 'c', 'd', 'e']
   for (const name of names) assert.equal((await attempt(app, name, 'x')).statusCode, 401)
-  const blocked = await attempt(app, 'ada', 'right')
-  assert.equal(blocked.statusCode, 429)
-  assert.deepEqual(blocked.json(), limited('address', 60))
-  assert.equal(blocked.headers['retry-after'], '60')
+  await expectLimited(app, ['ada', 'right', '10.0.0.1'], 'address', 10)
   assert.equal((await attempt(app, 'ada', 'right', '10.0.0.2')).statusCode, 200)
 })
 
-void test("a successful login forgets the user's failures", async (t) => {
+void test('a successful login forgets the failures of its user from its address', async (t) => {
   const { app } = limitedApp(t)
+  // Without forgetting, the fourth failure of ada from this address would wait.
   for (let round = 0; round < 2; round++) {
     for (let i = 0; i < 2; i++) {
-      assert.equal((await attempt(app, 'ada', 'wrong', `10.1.${round}.${i}`)).statusCode, 401)
+      assert.equal((await attempt(app, 'ada', 'wrong')).statusCode, 401)
     }
-    assert.equal((await attempt(app, 'ada', 'right', `10.1.${round}.9`)).statusCode, 200)
+    assert.equal((await attempt(app, 'ada', 'right')).statusCode, 200)
   }
-  assert.equal((await attempt(app, 'ada', 'wrong', '10.1.9.1')).statusCode, 401)
 })
 
 void test('missing credentials do not count as failures', async (t) => {

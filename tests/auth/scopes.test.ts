@@ -2,7 +2,7 @@
 // tokens without scopes (a browser's session) are not limited.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ConfigurationBuilder, createApp } from 'dara-ts'
+import { ConfigurationBuilder, createApp, type DaraApp } from 'dara-ts'
 import { get, post } from 'dara-ts/http'
 import { bearer, buildApp, forgeToken, login, SECRET } from '../helpers/auth.ts'
 
@@ -15,9 +15,15 @@ function app(t: Parameters<typeof buildApp>[0]) {
   return buildApp(t, config)
 }
 
+/** A token for a script, limited to `scopes`, made by the app itself. */
+async function scoped(server: DaraApp, scopes: readonly string[]): Promise<string> {
+  const user = { identityId: 'job', identityName: 'job', groups: [] }
+  return (await server.sessions.mint(user, { scopes })).token
+}
+
 void test('a scoped token calls the routes that list one of its scopes', async (t) => {
   const server = app(t)
-  const token = await forgeToken({ claims: { scope: 'reports:read other' } })
+  const token = await scoped(server, ['reports:read', 'other'])
   const res = await server.inject({ method: 'GET', url: '/api/reports', headers: bearer(token) })
   assert.equal(res.statusCode, 200)
   assert.equal(res.json(), 'reports')
@@ -27,7 +33,7 @@ void test('a scoped token calls the routes that list one of its scopes', async (
 
 void test('and is refused with 403 by the others, before the handler runs', async (t) => {
   const server = app(t)
-  const token = await forgeToken({ claims: { scope: 'reports:read' } })
+  const token = await scoped(server, ['reports:read'])
   const write = await server.inject({ method: 'POST', url: '/api/reports', headers: bearer(token) })
   assert.equal(write.statusCode, 403)
   assert.deepEqual(write.json(), {
@@ -91,4 +97,28 @@ void test('scopes must be a list of names on an authenticated route, or the star
       message: `DARA_ERR_ROUTE_INVALID: GET /x: ${reason}`,
     })
   }
+})
+
+// Issue 13, item 5: a token limited to scopes could not log itself out (403).
+void test('a scoped token may always revoke its own session, and is refused after', async (t) => {
+  const server = app(t)
+  const token = await scoped(server, ['reports:read'])
+  const out = await server.inject({
+    method: 'POST',
+    url: '/api/auth/revoke-session',
+    headers: bearer(token),
+  })
+  assert.equal(out.statusCode, 200)
+  assert.deepEqual(out.json(), { success: true })
+  const after = await server.inject({ method: 'GET', url: '/api/reports', headers: bearer(token) })
+  assert.equal(after.statusCode, 401)
+  assert.deepEqual(after.json(), {
+    detail: 'Session revoked: it was logged out; log in again with POST /api/auth/session',
+    code: 'DARA_ERR_AUTH_REVOKED',
+  })
+  // Scopes still bound every other route of /api/auth.
+  const other = await scoped(server, ['reports:read'])
+  const user = await server.inject({ method: 'GET', url: '/api/auth/user', headers: bearer(other) })
+  assert.equal(user.statusCode, 403)
+  assert.equal(user.json<{ code: string }>().code, 'DARA_ERR_AUTH_SCOPE')
 })

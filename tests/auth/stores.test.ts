@@ -45,20 +45,75 @@ function contract(name: string, make: (t: TestContext) => Promise<SessionStore>)
     assert.deepEqual(await store.rotate('s3', 'refresh-s3-0', 'n', NOW), { kind: 'revoked' })
   })
 
-  void test(`${name}: failed logins counted per key within a window`, async (t) => {
+  void test(`${name}: findSession knows every session it stored, expired or not`, async (t) => {
     const store = await make(t)
-    assert.deepEqual(await store.failures(['a', 'b'], NOW), [
-      { count: 0, resetAt: 0 },
-      { count: 0, resetAt: 0 },
-    ])
-    await store.recordFailure(['a', 'b'], 60_000, NOW)
-    await store.recordFailure(['a'], 60_000, NOW)
-    const [a, b] = await store.failures(['a', 'b'], NOW)
-    assert.equal(a?.count, 2)
-    assert.equal(b?.count, 1)
-    assert.ok(a && a.resetAt > NOW && a.resetAt <= NOW + 60_000)
-    await store.clearFailures('a')
-    assert.deepEqual((await store.failures(['a'], NOW))[0], { count: 0, resetAt: 0 })
+    await store.create(session('s4'), keys('s4'), NOW)
+    assert.deepEqual(await store.findSession('s4', NOW), session('s4'))
+    assert.equal(await store.findSession('nope', NOW), undefined)
+  })
+
+  void test(`${name}: revokeUser revokes every live session of that user only`, async (t) => {
+    const store = await make(t)
+    const grace = { identityId: 'grace', identityName: 'Grace', groups: [] }
+    await store.create(session('a1'), keys('a1'), NOW)
+    await store.create(session('a2'), keys('a2'), NOW)
+    await store.create({ sessionId: 'g1', user: grace, expiresAt: NOW + 60_000 }, keys('g1'), NOW)
+    assert.equal(await store.revokeUser('ada', NOW), 2)
+    assert.deepEqual(
+      ['a1', 'a2', 'g1'].map((id) => store.isRevoked(id)),
+      [true, true, false],
+    )
+    assert.equal(await store.revokeUser('ada', NOW), 0)
+    assert.equal(await store.revokeUser('nobody', NOW), 0)
+  })
+
+  void test(`${name}: login attempts reserved atomically, then delayed`, async (t) => {
+    const store = await make(t)
+    const rule = { windowMs: 60_000, delayMs: 1000, maxDelayMs: 4000 }
+    const counters = [
+      { key: 'a', free: 2 },
+      { key: 'b', free: 3 },
+    ]
+    // Two free attempts on "a"; the third waits the first delay from the last attempt.
+    assert.deepEqual(await store.reserveAttempt(counters, rule, NOW), { ok: true })
+    assert.deepEqual(await store.reserveAttempt(counters, rule, NOW + 10), { ok: true })
+    assert.deepEqual(await store.reserveAttempt(counters, rule, NOW + 20), {
+      ok: false,
+      counter: 0,
+      retryMs: 990,
+    })
+    // A refused attempt counts nowhere: "b" is still at 2 of its 3.
+    assert.deepEqual(await store.reserveAttempt([{ key: 'b', free: 3 }], rule, NOW + 30), {
+      ok: true,
+    })
+    // After the delay one more passes, and the next waits twice as long, at most 4 s.
+    assert.deepEqual(await store.reserveAttempt(counters.slice(0, 1), rule, NOW + 1010), {
+      ok: true,
+    })
+    assert.deepEqual(await store.reserveAttempt(counters.slice(0, 1), rule, NOW + 1010), {
+      ok: false,
+      counter: 0,
+      retryMs: 2000,
+    })
+    for (const at of [NOW + 3010, NOW + 7010]) {
+      assert.deepEqual(await store.reserveAttempt(counters.slice(0, 1), rule, at), { ok: true })
+    }
+    assert.deepEqual(await store.reserveAttempt(counters.slice(0, 1), rule, NOW + 7010), {
+      ok: false,
+      counter: 0,
+      retryMs: 4000,
+    })
+    // Released attempts give room back; cleared counters start afresh.
+    await store.releaseAttempt(['a', 'a', 'a', 'a'])
+    assert.deepEqual(await store.reserveAttempt(counters.slice(0, 1), rule, NOW + 7010), {
+      ok: true,
+    })
+    await store.clearAttempts(['a'])
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual(await store.reserveAttempt(counters.slice(0, 1), rule, NOW + 7020), {
+        ok: true,
+      })
+    }
   })
 }
 
@@ -68,6 +123,7 @@ void test('MemorySessionStore keeps at most maxSessions, dropping the oldest', a
   const store = new MemorySessionStore({ maxSessions: 2 })
   for (const id of ['a', 'b', 'c']) await store.create(session(id), keys(id), NOW)
   assert.equal(store.findByHandle('handle-a'), undefined)
+  assert.equal(store.findSession('a'), undefined)
   assert.deepEqual(store.findByHandle('handle-c'), session('c'))
 })
 

@@ -2,7 +2,7 @@
 // Debian redis-server on a free loopback port, each killed when its test ends.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -62,8 +62,8 @@ export interface RedisServer {
   readonly url: string
   /** Stops the server (SIGTERM: it writes its append-only file first). */
   stop(): Promise<void>
-  /** Starts it again on the same port and data directory. */
-  restart(): Promise<void>
+  /** Starts it again on the same port and data directory; `empty`: with its data gone, as a Redis without persistence comes back. */
+  restart(options?: { readonly empty?: boolean }): Promise<void>
 }
 
 /**
@@ -110,7 +110,15 @@ export async function startRedis(t: TestContext, port?: number): Promise<RedisSe
     await stop()
     rmSync(dir, { recursive: true, force: true })
   })
-  return { port, url: `redis://127.0.0.1:${port}`, stop, restart: launch }
+  const restart = async (options: { readonly empty?: boolean } = {}) => {
+    if (options.empty) {
+      await stop()
+      rmSync(dir, { recursive: true, force: true })
+      mkdirSync(dir)
+    }
+    await launch()
+  }
+  return { port, url: `redis://127.0.0.1:${port}`, stop, restart }
 }
 
 export interface DaraProcess {

@@ -31,6 +31,17 @@ function copyOfCommitted(t: TestContext): string {
 
 void test('the manifest lists every route with its method, path, auth, groups, scopes, limits, configurations, dependencies and origin', async () => {
   assert.deepEqual(await routeManifest(config), [
+    ...['revoke', 'token'].map((action) => ({
+      method: 'POST',
+      path: `/api/auth/admin/${action}`,
+      authenticated: false,
+      groups: [],
+      scopes: [],
+      limits: {},
+      configurations: [],
+      dependencies: [],
+      origin: 'framework',
+    })),
     {
       method: 'POST',
       path: '/api/auth/refresh-token',
@@ -59,7 +70,9 @@ void test('the manifest lists every route with its method, path, auth, groups, s
       authenticated: false,
       groups: [],
       scopes: [],
-      limits: { login: '5 failures per user, 20 per address, in 900 s' },
+      limits: {
+        login: '5 failures per user and address, 50 per user, 20 per address; delays 30-900 s',
+      },
       configurations: [],
       dependencies: [],
       origin: 'framework',
@@ -284,7 +297,9 @@ void test("limits come from the app's code: its auth config's login limit, its d
       .map((route) => [`${route.method} ${route.path}`, route.limits]),
   )
   assert.deepEqual(limits, {
-    'POST /api/auth/session': { login: '3 failures per user, 20 per address, in 60 s' },
+    'POST /api/auth/session': {
+      login: '5 failures per user and address, 3 per user, 20 per address; delays 30-900 s',
+    },
     // Exact, so that a change of one byte shows in the manifest.
     'POST /api/core/data/upload': { file: '52428801 bytes' },
   })

@@ -128,21 +128,38 @@ void test('close() on any view closes every app the views built', async () => {
   }
 })
 
-void test('mintToken() makes a token that a running app with the same secret accepts', async (t) => {
+void test('mintToken() with the url of a running app makes a token that app accepts', async (t) => {
   const server = createApp(app(), { logger: false, secret: SECRET })
   t.after(() => server.close())
   await server.listen({ port: 0, host: '127.0.0.1' })
   const address = server.server.address()
   assert.ok(typeof address === 'object' && address !== null)
+  const url = `http://127.0.0.1:${address.port}`
 
-  const token = await mintToken({ identityName: 'script', groups: ['ops'] }, { secret: SECRET })
-  const res = await fetch(`http://127.0.0.1:${address.port}/api/me`, { headers: bearer(token) })
+  const token = await mintToken(
+    { identityName: 'script', groups: ['ops'] },
+    { secret: SECRET, url },
+  )
+  const res = await fetch(`${url}/api/me`, { headers: bearer(token) })
   assert.equal(res.status, 200)
   assert.deepEqual(await res.json(), {
     user: { identityId: 'script', identityName: 'script', groups: ['ops'] },
     hasSession: true,
   })
-  const other = await mintToken({}, { secret: 'another-secret-of-at-least-32-bytes!!' })
-  const refused = await fetch(`http://127.0.0.1:${address.port}/api/me`, { headers: bearer(other) })
-  assert.equal(refused.status, 401)
+  // Signed alone, a token names a session the app never opened: refused.
+  const unsent = await mintToken({ identityName: 'script' }, { secret: SECRET })
+  const lost = await fetch(`${url}/api/me`, { headers: bearer(unsent) })
+  assert.equal(lost.status, 401)
+  assert.equal(((await lost.json()) as { code: string }).code, 'DARA_ERR_AUTH_SESSION_LOST')
+  // Another secret cannot open one.
+  await assert.rejects(
+    mintToken({}, { secret: 'another-secret-of-at-least-32-bytes!!', url }),
+    (error: Error) => {
+      assert.match(
+        error.message,
+        /^DARA_ERR_TOKEN_APP_REFUSED: The app at http:\/\/127\.0\.0\.1:\d+ refused the request with 401: .*DARA_ERR_AUTH_ADMIN/,
+      )
+      return true
+    },
+  )
 })
