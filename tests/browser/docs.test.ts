@@ -38,6 +38,8 @@ void describe('the docs page', { skip: needs('chromium') }, () => {
     assert.deepEqual(listed.sort(), [
       'DELETE /api/items/{id}',
       'GET /api/auth/user',
+      'GET /api/core/health',
+      'GET /api/core/ready',
       'GET /api/greetings',
       'GET /api/health',
       'GET /api/items',
