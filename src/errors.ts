@@ -286,6 +286,10 @@ export const ERRORS = {
     status: 503,
     message: 'The server is shutting down: retry in a moment',
   },
+  DARA_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: '%s is not allowed on %s: call it with %s',
+  },
 } as const satisfies Record<string, ErrorRow>
 
 export type DaraErrorCode = keyof typeof ERRORS

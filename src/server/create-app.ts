@@ -12,6 +12,7 @@ import type { SessionStore } from '../auth/session-store.ts'
 import type { Clock } from '../auth/tokens.ts'
 import { builderState } from '../config/state.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
+import { registerAllowedMethods } from './allowed-methods.ts'
 import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { setUpAuth, type AppSessions } from './auth-setup.ts'
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
@@ -293,6 +294,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   void app.register(
     fp((instance, _options, done) => {
       for (const plan of plans) if (plan.route !== upload) mount(instance, plan)
+      registerAllowedMethods(instance, plans, (cors?.origins.length ?? 0) > 0)
       if (docsEnabled(state.docs)) {
         registerDocs(instance, plans, state.docs, (path) => createAuthHook(identify, { path }))
       }
