@@ -30,6 +30,8 @@ export interface RouteOptions {
   readonly body?: z.ZodType
   /** zod schema for the headers (names in lower case). */
   readonly headers?: z.ZodType
+  /** zod schema for the cookies by name; an invalid one answers 422 with `in: "cookie"`. */
+  readonly cookies?: z.ZodType
   /**
    * zod schema of the JSON the endpoint answers with: it appears in the OpenAPI
    * document, the handler must return its input type, and `dara-ts/client`

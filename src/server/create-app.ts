@@ -18,6 +18,7 @@ import { setUpAuth, type AppSessions } from './auth-setup.ts'
 import { clientErrorHandler, frameworkErrorHandler } from './client-errors.ts'
 import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
+import { registerFormBody } from './form-body.ts'
 import { guardJsonDepth } from './json-body.ts'
 import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
 import { addMetrics } from './metrics.ts'
@@ -213,6 +214,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   securityHooks(app, headers, () => closing)
   registerCors(app, cors)
   guardJsonDepth(app, limits.maxJsonDepth)
+  registerFormBody(app)
   // Observability first, so its hooks see every request, the refused ones too.
   if (state.metrics) plans.unshift(planRoute(addMetrics(app, state.metrics), configurations, true))
   const tracing = options.tracing ?? tracingFromEnv()

@@ -28,7 +28,7 @@ const VALIDATION_ERROR_SCHEMA: JsonSchema = {
       items: {
         type: 'object',
         properties: {
-          in: { enum: ['path', 'query', 'header', 'body'] },
+          in: { enum: ['path', 'query', 'header', 'cookie', 'body'] },
           path: { type: 'array', items: { type: ['string', 'number'] } },
           code: { type: 'string' },
           message: { type: 'string' },
@@ -79,6 +79,7 @@ function parameters(options: RouteOptions, pathParams: readonly string[]): JsonS
   for (const [location, schema] of [
     ['query', options.query],
     ['header', options.headers],
+    ['cookie', options.cookies],
   ] as const) {
     const found = fields(schema)
     if (!found) continue
@@ -93,9 +94,13 @@ function parameters(options: RouteOptions, pathParams: readonly string[]): JsonS
 
 function requestBody(schema: z.ZodType | undefined): JsonSchema | undefined {
   if (!schema) return undefined
+  const json = toSchema(schema, 'input')
+  // An object body may come as an HTML form too; anything else only as JSON.
+  const form =
+    json['type'] === 'object' ? { 'application/x-www-form-urlencoded': { schema: json } } : {}
   return {
     required: !schema.safeParse(undefined).success,
-    content: { 'application/json': { schema: toSchema(schema, 'input') } },
+    content: { 'application/json': { schema: json }, ...form },
   }
 }
 
@@ -132,7 +137,13 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
     const { route } = plan
     const { options } = route
     const pathParams = [...plan.path.matchAll(/:([A-Za-z_$][\w$]*)/g)].map((m) => m[1] ?? '')
-    const validates = [options.params, options.query, options.headers, options.body].some(Boolean)
+    const validates = [
+      options.params,
+      options.query,
+      options.headers,
+      options.cookies,
+      options.body,
+    ].some(Boolean)
     const responses: Record<string, JsonSchema> = {
       '200': {
         description: 'Success',

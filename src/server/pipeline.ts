@@ -1,14 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { z } from 'zod'
 import { identityStorage, type Identity } from '../auth/identity.ts'
 import { DaraError } from '../errors.ts'
 import type { RouteOptions } from '../http/api-route.ts'
 import { HttpError } from '../http/http-error.ts'
+import { parseCookies } from './cookie-header.ts'
+import { FORM_TYPE } from './form-body.ts'
+import { listFields, shapeLists, type ListFields } from './input-shape.ts'
 import type { Binding, RoutePlan, Step } from './plan.ts'
 import { streamBody } from './streaming.ts'
 
 /** Where a field error was found, in OpenAPI's words. */
-type Location = 'path' | 'query' | 'body' | 'header'
+type Location = 'path' | 'query' | 'body' | 'header' | 'cookie'
 
 /** One invalid field, as zod reports it, plus where it was. */
 export interface FieldIssue {
@@ -41,13 +43,20 @@ export class AppFault extends Error {
 /** The identity each authenticated request carries from its onRequest hook to its handler. */
 export const requestIdentity = new WeakMap<FastifyRequest, Identity>()
 
-type Inputs = Pick<RouteOptions, 'params' | 'query' | 'body' | 'headers'>
+type Inputs = Pick<RouteOptions, 'params' | 'query' | 'body' | 'headers' | 'cookies'>
 const CHECKS: readonly (readonly [keyof Inputs, Location])[] = [
   ['params', 'path'],
   ['query', 'query'],
   ['headers', 'header'],
+  ['cookies', 'cookie'],
   ['body', 'body'],
 ]
+
+/** The fields of the query and of a form body that take a list, or one value. */
+interface Shapes {
+  readonly query: ListFields | undefined
+  readonly form: ListFields | undefined
+}
 
 /** The context every handler and dependency starts from: the request's inputs, and the pair. */
 interface BaseContext {
@@ -55,15 +64,18 @@ interface BaseContext {
   query: unknown
   body: unknown
   headers: unknown
+  cookies: unknown
   readonly request: FastifyRequest
   readonly reply: FastifyReply
 }
 
 /** Replaces each input that has a schema by its parsed value; every field error at once. */
-function validate(options: Inputs, ctx: BaseContext): void {
+function validate(options: Inputs, ctx: BaseContext, shapes: Shapes): void {
   let issues: FieldIssue[] | undefined
+  if (shapes.query) ctx.query = shapeLists(ctx.query, shapes.query)
+  if (shapes.form && isForm(ctx.request)) ctx.body = shapeLists(ctx.body, shapes.form)
   for (const [key, location] of CHECKS) {
-    const schema: z.ZodType | undefined = options[key]
+    const schema = options[key]
     if (!schema) continue
     const result = schema.safeParse(ctx[key])
     if (result.success) {
@@ -81,6 +93,11 @@ function validate(options: Inputs, ctx: BaseContext): void {
     }
   }
   if (issues) throw new ValidationError(issues)
+}
+
+function isForm(request: FastifyRequest): boolean {
+  const type = request.headers['content-type']
+  return type !== undefined && type.toLowerCase().startsWith(FORM_TYPE)
 }
 
 /**
@@ -126,6 +143,7 @@ class Call {
 export function createHandler(plan: RoutePlan, timeoutMs = 0) {
   const { options } = plan.route
   const validates = CHECKS.some(([key]) => options[key] !== undefined)
+  const shapes: Shapes = { query: listFields(options.query), form: listFields(options.body) }
 
   // Synchronous when the route's code is: a handler that returns a value sends it
   // at once and gives Fastify undefined; an async one gives Fastify the promise.
@@ -135,10 +153,11 @@ export function createHandler(plan: RoutePlan, timeoutMs = 0) {
       query: request.query,
       body: request.body,
       headers: request.headers,
+      cookies: parseCookies(request.headers.cookie),
       request,
       reply,
     }
-    if (validates) validate(options, base)
+    if (validates) validate(options, base, shapes)
     const identity = requestIdentity.get(request)
     const call = new Call(plan, base, identity)
     let outcome: unknown
@@ -223,6 +242,7 @@ function proceed(call: Call, index: number): unknown {
       query: base.query,
       body: base.body,
       headers: base.headers,
+      cookies: base.cookies,
       request: base.request,
       reply,
       onCleanup: call.onCleanup,
@@ -243,6 +263,7 @@ function proceed(call: Call, index: number): unknown {
     query: base.query,
     body: base.body,
     headers: base.headers,
+    cookies: base.cookies,
     request: base.request,
     reply,
   }
