@@ -286,6 +286,11 @@ export const ERRORS = {
     status: 503,
     message: 'The server is shutting down: retry in a moment',
   },
+  DARA_ERR_RESPONSE_INVALID: {
+    status: 500,
+    message:
+      '%s answered %s with a value its response schema refuses (%s). Return what the schema describes, or change the schema.',
+  },
   DARA_ERR_METHOD_NOT_ALLOWED: {
     status: 405,
     message: '%s is not allowed on %s: call it with %s',

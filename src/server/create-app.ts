@@ -25,6 +25,7 @@ import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
+import { fastifySchema } from './response-schema.ts'
 import { UPLOAD_REGISTRY } from '../components/upload-registry.ts'
 import { upload } from '../components/upload-route.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
@@ -290,6 +291,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
             ),
           }
         : {}),
+      ...fastifySchema(plan.response),
       handler: createHandler(plan, limits.handlerTimeout),
     })
   }

@@ -1,6 +1,7 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { RouteOptions } from '../http/api-route.ts'
 import type { RoutePlan } from './plan.ts'
+import { toJsonSchema as toSchema } from './response-schema.ts'
 
 /** A JSON Schema, as zod writes it and OpenAPI 3.1 takes it. */
 type JsonSchema = Record<string, unknown>
@@ -45,16 +46,6 @@ function errorResponse(description: string, schema = 'Error'): JsonSchema {
     description,
     content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
   }
-}
-
-/**
- * A zod schema as JSON Schema. Types JSON cannot carry (dates, transforms) become
- * `{}` rather than failing: the document stays whole and the route still works.
- */
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const json: JsonSchema = { ...z.toJSONSchema(schema, { io, unrepresentable: 'any' }) }
-  delete json['$schema']
-  return json
 }
 
 /** The `{ name: schema }` of an object schema, with which names are required. */
@@ -104,6 +95,23 @@ function requestBody(schema: z.ZodType | undefined): JsonSchema | undefined {
   }
 }
 
+/** The successful answers: one per schema of `response`, else the route's status with any JSON. */
+function successes(plan: RoutePlan): Record<string, JsonSchema> {
+  const { response } = plan
+  const status = plan.route.options.status ?? 200
+  const answer = (schema: JsonSchema | undefined, code: number): JsonSchema =>
+    code === 204 || code === 304
+      ? { description: 'Success, no content' }
+      : { description: 'Success', content: { 'application/json': { schema: schema ?? {} } } }
+  if (!response) return { [String(status)]: answer(undefined, status) }
+  const out: Record<string, JsonSchema> = {}
+  if (response.success) out[String(status)] = answer(toSchema(response.success, 'output'), status)
+  for (const [code, schema] of response.byStatus) {
+    out[String(code)] = answer(toSchema(schema, 'output'), code)
+  }
+  return out
+}
+
 function operationId(plan: RoutePlan, taken: Set<string>): string {
   const name = plan.route.handler.name
   const base =
@@ -132,7 +140,12 @@ export function openApiPath(path: string): string {
  */
 export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {}
+  // Ids the routes chose are theirs; generated ones step around them.
   const taken = new Set<string>()
+  for (const plan of plans) {
+    const id = plan.route.options.operationId
+    if (id !== undefined) taken.add(id)
+  }
   for (const plan of plans) {
     const { route } = plan
     const { options } = route
@@ -145,14 +158,7 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
       options.body,
     ].some(Boolean)
     const responses: Record<string, JsonSchema> = {
-      '200': {
-        description: 'Success',
-        content: {
-          'application/json': {
-            schema: options.response ? toSchema(options.response, 'output') : {},
-          },
-        },
-      },
+      ...successes(plan),
       ...(route.authenticated ? { '401': errorResponse('Missing, invalid or expired token') } : {}),
       ...(route.authenticated && (options.groups ?? options.scopes)
         ? {
@@ -165,11 +171,13 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
       '500': errorResponse('Internal error'),
     }
     const body = requestBody(options.body)
+    const tags = options.tags ?? (plan.path.startsWith('/api/auth/') ? ['auth'] : undefined)
     const operation: JsonSchema = {
-      operationId: operationId(plan, taken),
+      operationId: options.operationId ?? operationId(plan, taken),
       ...(options.summary === undefined ? {} : { summary: options.summary }),
       ...(options.description === undefined ? {} : { description: options.description }),
-      ...(plan.path.startsWith('/api/auth/') ? { tags: ['auth'] } : {}),
+      ...(tags === undefined ? {} : { tags: [...tags] }),
+      ...(options.deprecated === true ? { deprecated: true } : {}),
       parameters: parameters(options, pathParams),
       ...(body ? { requestBody: body } : {}),
       responses,

@@ -7,6 +7,7 @@ import { parseCookies } from './cookie-header.ts'
 import { FORM_TYPE } from './form-body.ts'
 import { listFields, shapeLists, type ListFields } from './input-shape.ts'
 import type { Binding, RoutePlan, Step } from './plan.ts'
+import { schemaFor, type ResponsePlan } from './response-schema.ts'
 import { streamBody } from './streaming.ts'
 
 /** Where a field error was found, in OpenAPI's words. */
@@ -144,6 +145,7 @@ export function createHandler(plan: RoutePlan, timeoutMs = 0) {
   const { options } = plan.route
   const validates = CHECKS.some(([key]) => options[key] !== undefined)
   const shapes: Shapes = { query: listFields(options.query), form: listFields(options.body) }
+  const { status } = options
 
   // Synchronous when the route's code is: a handler that returns a value sends it
   // at once and gives Fastify undefined; an async one gives Fastify the promise.
@@ -158,6 +160,7 @@ export function createHandler(plan: RoutePlan, timeoutMs = 0) {
       reply,
     }
     if (validates) validate(options, base, shapes)
+    if (status !== undefined) reply.code(status)
     const identity = requestIdentity.get(request)
     const call = new Call(plan, base, identity)
     let outcome: unknown
@@ -272,8 +275,10 @@ function proceed(call: Call, index: number): unknown {
   // Nothing returned here is the reply: the reply is a thenable that settles only
   // once a streamed body has finished, and the handler timeout must bound the
   // handler alone.
-  if (isThenable(result)) return Promise.resolve(result).then((value) => void send(reply, value))
-  send(reply, result)
+  if (isThenable(result)) {
+    return Promise.resolve(result).then((value) => void send(reply, value, plan))
+  }
+  send(reply, result, plan)
   return undefined
 }
 
@@ -328,7 +333,7 @@ function isPassThrough(value: object): boolean {
  * streaming.ts); a string goes out as it is when the handler set a content
  * type itself.
  */
-function send(reply: FastifyReply, result: unknown): unknown {
+function send(reply: FastifyReply, result: unknown, plan: RoutePlan): unknown {
   if (reply.sent || result === reply) return reply
   if (typeof result === 'object' && result !== null) {
     const stream = streamBody(reply, result)
@@ -336,5 +341,39 @@ function send(reply: FastifyReply, result: unknown): unknown {
     if (isPassThrough(result)) return reply.send(result)
   }
   if (typeof result === 'string' && reply.hasHeader('content-type')) return reply.send(result)
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(result ?? null))
+  const json = plan.response ? serialize(reply, result ?? null, plan, plan.response) : undefined
+  return reply.type('application/json; charset=utf-8').send(json ?? JSON.stringify(result ?? null))
+}
+
+/**
+ * A value through the route's response schema: checked outside production
+ * (its parsed output goes out, so unknown keys are dropped here already), then
+ * written by the serializer Fastify compiled for the status, which writes only
+ * the declared keys. A status without a schema is written as it is.
+ */
+function serialize(
+  reply: FastifyReply,
+  value: unknown,
+  plan: RoutePlan,
+  response: ResponsePlan,
+): ReturnType<FastifyReply['serialize']> {
+  const schema = schemaFor(response, reply.statusCode)
+  if (!schema) return JSON.stringify(value)
+  let out = value
+  if (response.checks) {
+    const result = schema.safeParse(value)
+    if (!result.success) {
+      const issues = result.error.issues
+        .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+        .join('; ')
+      throw new DaraError(
+        'DARA_ERR_RESPONSE_INVALID',
+        `${plan.route.method} ${plan.path}`,
+        reply.statusCode,
+        issues,
+      )
+    }
+    out = result.data
+  }
+  return reply.serialize(out)
 }
