@@ -44,6 +44,11 @@ export interface RequestContext<
   readonly request: FastifyRequest
   /** The raw Fastify reply: set a status with `reply.code(201)`, a header with `reply.header()`. */
   readonly reply: FastifyReply
+  /**
+   * Runs `fn` once the answer is sent (as FastAPI's BackgroundTasks), as the
+   * same user; its error is logged with the route, and the app's close waits for it.
+   */
+  readonly background: (fn: () => unknown) => void
 }
 
 type Out<O, K extends string, D> = O extends { readonly [P in K]: infer S extends z.ZodType }
@@ -70,4 +75,5 @@ export const RESERVED_CONTEXT_KEYS: Readonly<Record<string, string>> = {
   request: 'the Fastify request',
   reply: 'the Fastify reply',
   onCleanup: 'cleanup registration',
+  background: 'work after the answer',
 }

@@ -24,6 +24,7 @@ import { checkingInterval, resolveLimits, type ServerLimits } from './limits.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
+import { BackgroundTasks } from './background.ts'
 import { createHandler } from './pipeline.ts'
 import { fastifySchema } from './response-schema.ts'
 import { UPLOAD_REGISTRY } from '../components/upload-registry.ts'
@@ -273,6 +274,10 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     }
     await auth.owned?.close()
   })
+  // Registered after the hook above, so it runs before it: tasks may still need
+  // what the shutdown functions stop. The server is closed by then, so no new task comes.
+  const background = new BackgroundTasks()
+  app.addHook('onClose', () => background.settled())
 
   for (const middleware of state.middlewares) registerMiddleware(app, middleware)
 
@@ -292,7 +297,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
           }
         : {}),
       ...fastifySchema(plan.response),
-      handler: createHandler(plan, limits.handlerTimeout),
+      handler: createHandler(plan, background, limits.handlerTimeout),
     })
   }
   void app.register(

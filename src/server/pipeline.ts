@@ -3,6 +3,7 @@ import { identityStorage, type Identity } from '../auth/identity.ts'
 import { DaraError } from '../errors.ts'
 import type { RouteOptions } from '../http/api-route.ts'
 import { HttpError } from '../http/http-error.ts'
+import type { BackgroundTasks } from './background.ts'
 import { parseCookies } from './cookie-header.ts'
 import { FORM_TYPE } from './form-body.ts'
 import { listFields, shapeLists, type ListFields } from './input-shape.ts'
@@ -114,11 +115,19 @@ class Call {
   cleanups: (() => unknown)[] | undefined
   /** Made on the first dependency context, so a route without dependencies has no closure. */
   onCleanup: ((fn: () => unknown) => void) | undefined
+  readonly background: (fn: () => unknown) => void
 
-  constructor(plan: RoutePlan, base: BaseContext, identity: Identity | undefined) {
+  constructor(
+    plan: RoutePlan,
+    base: BaseContext,
+    identity: Identity | undefined,
+    tasks: BackgroundTasks,
+  ) {
     this.plan = plan
     this.base = base
     this.identity = identity
+    const where = `${plan.route.method} ${plan.path}`
+    this.background = (fn) => tasks.schedule(fn, base.request, base.reply, identity, where)
   }
 
   addCleanup(fn: () => unknown): void {
@@ -141,7 +150,7 @@ class Call {
  * its dependencies and handler take to produce a value (0: no bound); a stream
  * returned in time may run as long as it needs.
  */
-export function createHandler(plan: RoutePlan, timeoutMs = 0) {
+export function createHandler(plan: RoutePlan, tasks: BackgroundTasks, timeoutMs = 0) {
   const { options } = plan.route
   const validates = CHECKS.some(([key]) => options[key] !== undefined)
   const shapes: Shapes = { query: listFields(options.query), form: listFields(options.body) }
@@ -162,7 +171,7 @@ export function createHandler(plan: RoutePlan, timeoutMs = 0) {
     if (validates) validate(options, base, shapes)
     if (status !== undefined) reply.code(status)
     const identity = requestIdentity.get(request)
-    const call = new Call(plan, base, identity)
+    const call = new Call(plan, base, identity, tasks)
     let outcome: unknown
     try {
       // A public route runs with no identity at all, even when it is reached from
@@ -249,6 +258,7 @@ function proceed(call: Call, index: number): unknown {
       request: base.request,
       reply,
       onCleanup: call.onCleanup,
+      background: call.background,
     }
     bind(ctx, step.bindings, results)
     const value = step.dependency.run(ctx as never)
@@ -269,6 +279,7 @@ function proceed(call: Call, index: number): unknown {
     cookies: base.cookies,
     request: base.request,
     reply,
+    background: call.background,
   }
   bind(ctx, plan.bindings, results)
   const result = plan.route.handler(ctx as never)

@@ -43,6 +43,7 @@ void test('dependencies run in the order given, before the handler, for effect o
   assert.deepEqual(events, ['first', 'second', 'third', 'injected', 'handler'])
   // Besides what it injects, the handler's context holds the request only.
   assert.deepEqual(res.json(), [
+    'background',
     'body',
     'cookies',
     'headers',
