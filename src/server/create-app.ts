@@ -158,7 +158,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   const cors = options.cors ?? corsFromEnv()
   const authOptions = trustedOrigins(options.trustedOrigins, cors)
-  const configurations = configurationResolver(state.configurations)
+  const configurations = configurationResolver(state.configurations, state.dependencyOverrides)
   const plans = [
     ...authRoutes(auth.sessions, authOptions).map((route) =>
       planRoute(route, configurations, true),

@@ -123,7 +123,8 @@ export function planRoute(
       throw new DaraError('DARA_ERR_INJECT_INVALID', owner, key)
     })
 
-  const visit = (dep: Dependency<unknown>): number => {
+  const visit = (declared: Dependency<unknown>): number => {
+    const dep = configurations.replace(declared)
     const known = stepIndex.get(dep)
     if (known !== undefined) return known
     if (visiting.includes(dep)) {
@@ -164,8 +165,14 @@ function reaches(path: string, prefix: string): boolean {
   return star !== -1 && `${prefix}/`.startsWith(path.slice(0, star))
 }
 
-/** Finds the instance a route injects for a configuration class. */
-export type ConfigurationResolver = (cls: ConfigurationClass, owner: string) => object
+/**
+ * Finds the instance a route injects for a configuration class, and the
+ * dependency that runs in place of a declared one (itself unless overridden).
+ */
+export interface ConfigurationResolver {
+  (cls: ConfigurationClass, owner: string): object
+  readonly replace: (dep: Dependency<unknown>) => Dependency<unknown>
+}
 
 /**
  * Resolves configurations for one app: each class once, so `default()` runs at
@@ -173,9 +180,10 @@ export type ConfigurationResolver = (cls: ConfigurationClass, owner: string) => 
  */
 export function configurationResolver(
   configurations: ReadonlyMap<object, object>,
+  overrides: ReadonlyMap<Dependency<unknown>, Dependency<unknown>> = new Map(),
 ): ConfigurationResolver {
   const resolved = new Map<ConfigurationClass, object>()
-  return (cls, owner) => {
+  const resolve = (cls: ConfigurationClass, owner: string): object => {
     let instance = resolved.get(cls)
     if (instance === undefined) {
       instance = resolveConfiguration(cls, configurations, owner)
@@ -183,6 +191,9 @@ export function configurationResolver(
     }
     return instance
   }
+  return Object.assign(resolve, {
+    replace: (dep: Dependency<unknown>) => overrides.get(dep) ?? dep,
+  })
 }
 
 /**
