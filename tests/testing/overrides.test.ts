@@ -73,8 +73,8 @@ void test('dependencies and configurations are replaced wherever routes name the
 void test('an async replacement is awaited; withConfig still works on top', async (t) => {
   const api = testApp(appConfig(), {
     override: [
-      [onlyOnWeekdays, async () => undefined],
-      [database, async () => ({ name: 'async' })],
+      [onlyOnWeekdays, () => Promise.resolve()],
+      [database, () => Promise.resolve({ name: 'async' })],
     ],
   })
   t.after(() => api.close())
