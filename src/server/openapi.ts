@@ -1,6 +1,12 @@
 import type { z } from 'zod'
 import type { RouteOptions } from '../http/api-route.ts'
 import type { RoutePlan } from './plan.ts'
+import {
+  AUTH_401_CODES,
+  AUTH_403_CODES,
+  FRAMEWORK_DOCS,
+  type FrameworkDoc,
+} from './openapi-framework.ts'
 import { toJsonSchema as toSchema } from './response-schema.ts'
 
 /** A JSON Schema, as zod writes it and OpenAPI 3.1 takes it. */
@@ -39,6 +45,46 @@ const VALIDATION_ERROR_SCHEMA: JsonSchema = {
     },
   },
   required: ['detail'],
+}
+
+/** An error answer whose `code` is one of `codes`. */
+function codedError(description: string, codes: readonly string[]): JsonSchema {
+  return {
+    description: `${description}: ${codes.join(', ')}`,
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            { $ref: '#/components/schemas/Error' },
+            { type: 'object', properties: { code: { enum: [...codes] } }, required: ['code'] },
+          ],
+        },
+      },
+    },
+  }
+}
+
+/** The answers of a framework route: its own errors, and those of its authentication. */
+function frameworkResponses(doc: FrameworkDoc, plan: RoutePlan): Record<string, JsonSchema> {
+  const codes: Record<string, string[]> = {}
+  for (const [status, list] of Object.entries(doc.errors ?? {})) codes[status] = [...list]
+  if (plan.route.authenticated) {
+    codes['401'] = [...(codes['401'] ?? []), ...AUTH_401_CODES]
+    codes['403'] = [...(codes['403'] ?? []), ...AUTH_403_CODES]
+  }
+  const out: Record<string, JsonSchema> = {}
+  for (const status of Object.keys(codes).sort()) {
+    out[status] = codedError(ERROR_TITLES[status] ?? 'Error', codes[status] ?? [])
+  }
+  return out
+}
+
+const ERROR_TITLES: Readonly<Record<string, string>> = {
+  '400': 'Malformed request',
+  '401': 'Missing, invalid or expired credentials',
+  '403': 'Refused',
+  '429': 'Too many attempts: wait for Retry-After',
+  '503': 'The session store is unavailable',
 }
 
 function errorResponse(description: string, schema = 'Error'): JsonSchema {
@@ -170,11 +216,29 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
       ...(validates ? { '422': errorResponse('Invalid input', 'ValidationError') } : {}),
       '500': errorResponse('Internal error'),
     }
-    const body = requestBody(options.body)
+    const framework =
+      FRAMEWORK_DOCS[`${route.method} ${openApiPath(plan.path)}`] ??
+      (/^\/api\/(auth|core)\//.test(plan.path) ? {} : undefined)
+    if (framework) {
+      Object.assign(responses, frameworkResponses(framework, plan))
+      if (framework.answer) {
+        responses['200'] = {
+          description: 'Success',
+          content: { 'application/json': { schema: framework.answer } },
+        }
+      }
+    }
+    const summary = options.summary ?? framework?.summary
+    const body = framework?.body
+      ? {
+          required: Array.isArray(framework.body['required']),
+          content: { 'application/json': { schema: framework.body } },
+        }
+      : requestBody(options.body)
     const tags = options.tags ?? (plan.path.startsWith('/api/auth/') ? ['auth'] : undefined)
     const operation: JsonSchema = {
       operationId: options.operationId ?? operationId(plan, taken),
-      ...(options.summary === undefined ? {} : { summary: options.summary }),
+      ...(summary === undefined ? {} : { summary }),
       ...(options.description === undefined ? {} : { description: options.description }),
       ...(tags === undefined ? {} : { tags: [...tags] }),
       ...(options.deprecated === true ? { deprecated: true } : {}),
