@@ -358,6 +358,15 @@ export const ERRORS = {
     message:
       'Worker %s stopped before it listened (%s), so the app did not start; its output above says why.',
   },
+  DARA_ERR_RESPONSE_INVALID: {
+    status: 500,
+    message:
+      '%s answered %s with a value its response schema refuses (%s). Return what the schema describes, or change the schema.',
+  },
+  DARA_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: '%s is not allowed on %s: call it with %s',
+  },
 } as const satisfies Record<string, ErrorRow>
 
 export type DaraErrorCode = keyof typeof ERRORS

@@ -106,20 +106,22 @@ export type inferRouteInput<R> = R extends {
 
 /**
  * What a call to a route resolves to: the output of `options.response` when the
- * route has one, else what its handler returns. Raw answers (a Response, bytes,
+ * route has one (of any of its schemas, for one per status), else what its handler returns. Raw answers (a Response, bytes,
  * a stream) are `unknown`: the client cannot know their shape.
  */
 export type inferRouteOutput<R> = R extends {
   readonly options: { readonly response: infer S extends z.ZodType }
 }
   ? z.output<S>
-  : R extends { readonly '~output': infer T }
-    ? T extends Response | Uint8Array | ReadableStream
-      ? unknown
-      : T extends undefined | void
-        ? null
-        : T
-    : unknown
+  : R extends { readonly options: { readonly response: infer M extends object } }
+    ? { [K in keyof M]: M[K] extends z.ZodType ? z.output<M[K]> : never }[keyof M]
+    : R extends { readonly '~output': infer T }
+      ? T extends Response | Uint8Array | ReadableStream
+        ? unknown
+        : T extends undefined | void
+          ? null
+          : T
+      : unknown
 
 /** Options of one call, beside its inputs. */
 export interface CallOptions {

@@ -17,6 +17,7 @@ import type { SessionStore } from '../auth/session-store.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
 import type { Page } from '../definitions/page.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
+import type { Dependency } from '../http/dependency.ts'
 
 /** Fastify hooks by name, each as Fastify types it. */
 export interface MiddlewareHooks {
@@ -85,6 +86,8 @@ export interface BuilderState {
   readonly middlewares: Middleware[]
   readonly startup: StartupFunction[]
   readonly warnings: string[]
+  /** Dependencies replaced by others in every route (the test kit's `override`). */
+  readonly dependencyOverrides: Map<Dependency<unknown>, Dependency<unknown>>
   auth: AuthConfig | undefined
   metrics: MetricsOptions | undefined
   docs: DocsOptions
@@ -102,6 +105,7 @@ export function createState(owner: object): BuilderState {
     middlewares: [],
     startup: [],
     warnings: [],
+    dependencyOverrides: new Map(),
     auth: undefined,
     metrics: undefined,
     docs: {},

@@ -28,6 +28,7 @@ export interface RequestContext<
   Q = RawQuery,
   B = unknown,
   H = IncomingHttpHeaders,
+  C = Record<string, string>,
 > {
   /** Path parameters, validated by `options.params` when given. */
   readonly params: P
@@ -37,10 +38,17 @@ export interface RequestContext<
   readonly body: B
   /** Request headers (lower-case names), validated by `options.headers` when given. */
   readonly headers: H
+  /** The request's cookies by name, validated by `options.cookies` when given. */
+  readonly cookies: C
   /** The raw Fastify request. */
   readonly request: FastifyRequest
   /** The raw Fastify reply: set a status with `reply.code(201)`, a header with `reply.header()`. */
   readonly reply: FastifyReply
+  /**
+   * Runs `fn` once the answer is sent (as FastAPI's BackgroundTasks), as the
+   * same user; its error is logged with the route, and the app's close waits for it.
+   */
+  readonly background: (fn: () => unknown) => void
 }
 
 type Out<O, K extends string, D> = O extends { readonly [P in K]: infer S extends z.ZodType }
@@ -52,7 +60,8 @@ export type HandlerContext<U extends string, O> = RequestContext<
   Out<O, 'params', PathParams<U>>,
   Out<O, 'query', RawQuery>,
   Out<O, 'body', unknown>,
-  Out<O, 'headers', IncomingHttpHeaders>
+  Out<O, 'headers', IncomingHttpHeaders>,
+  Out<O, 'cookies', Record<string, string>>
 > &
   InjectedValues<O extends { readonly inject: infer I } ? I : undefined>
 
@@ -62,7 +71,9 @@ export const RESERVED_CONTEXT_KEYS: Readonly<Record<string, string>> = {
   query: 'the query string',
   body: 'the request body',
   headers: 'request headers',
+  cookies: 'request cookies',
   request: 'the Fastify request',
   reply: 'the Fastify reply',
   onCleanup: 'cleanup registration',
+  background: 'work after the answer',
 }

@@ -3,9 +3,16 @@ import { ApiRoute, type Handler, type HttpMethod, type RouteOptions } from './ap
 
 type NoOptions = Record<never, never>
 
+/** The input of a response schema, or of any of a per-status map's schemas. */
+type ResponseInput<S> = S extends z.ZodType
+  ? z.input<S>
+  : S extends Readonly<Partial<Record<number, z.ZodType>>>
+    ? { [K in keyof S]: S[K] extends z.ZodType ? z.input<S[K]> : never }[keyof S]
+    : unknown
+
 /** What a handler may return: with `options.response`, that schema's input, sync or async. */
-type Returns<O> = [O] extends [{ readonly response: infer S extends z.ZodType }]
-  ? z.input<S> | PromiseLike<z.input<S>>
+type Returns<O> = [O] extends [{ readonly response: infer S }]
+  ? ResponseInput<S> | PromiseLike<ResponseInput<S>>
   : unknown
 
 interface MethodHelper<M extends HttpMethod> {

@@ -13,19 +13,23 @@ import type { Clock } from '../auth/tokens.ts'
 import { builderState } from '../config/state.ts'
 import { DaraError } from '../errors.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
+import { registerAllowedMethods } from './allowed-methods.ts'
 import { authRoutes, CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { setUpAuth, type AppSessions } from './auth-setup.ts'
 import { clientErrorHandler, frameworkErrorHandler, type OwnTimeSockets } from './client-errors.ts'
 import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { healthRoutes, PROBE_PATHS, type Phase } from './health.ts'
+import { registerFormBody } from './form-body.ts'
 import { guardJsonDepth } from './json-body.ts'
 import { checkingInterval, parseWhole, resolveLimits, type ServerLimits } from './limits.ts'
 import { lingerAfterAnswer } from './linger.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
+import { BackgroundTasks } from './background.ts'
 import { createHandler } from './pipeline.ts'
+import { fastifySchema } from './response-schema.ts'
 import { UPLOAD_REGISTRY, UPLOAD_TIMING, type UploadTiming } from '../components/upload-registry.ts'
 import { upload } from '../components/upload-route.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
@@ -168,7 +172,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   const cors = options.cors ?? corsFromEnv()
   const authOptions = trustedOrigins(options.trustedOrigins, cors)
-  const configurations = configurationResolver(state.configurations)
+  const configurations = configurationResolver(state.configurations, state.dependencyOverrides)
   let phase: Phase = 'serving'
   const plans = [
     ...authRoutes(auth.sessions, authOptions).map((route) =>
@@ -237,6 +241,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   securityHooks(app, headers, () => phase === 'closing')
   registerCors(app, cors)
   guardJsonDepth(app, limits.maxJsonDepth)
+  registerFormBody(app)
   // Observability first, so its hooks see every request, the refused ones too.
   if (state.metrics) plans.unshift(planRoute(addMetrics(app, state.metrics), configurations, true))
   const tracing = options.tracing ?? tracingFromEnv()
@@ -300,6 +305,10 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     }
     await auth.owned?.close()
   })
+  // Registered after the hook above, so it runs before it: tasks may still need
+  // what the shutdown functions stop. The server is closed by then, so no new task comes.
+  const background = new BackgroundTasks()
+  app.addHook('onClose', () => background.settled())
 
   for (const middleware of state.middlewares) registerMiddleware(app, middleware)
 
@@ -318,13 +327,15 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
             ),
           }
         : {}),
+      ...fastifySchema(plan.response),
       // An upload keeps its own time (UploadGuard): the handler timeout starts once its file is in.
-      handler: createHandler(plan, plan.route === upload ? 0 : limits.handlerTimeout),
+      handler: createHandler(plan, background, plan.route === upload ? 0 : limits.handlerTimeout),
     })
   }
   void app.register(
     fp((instance, _options, done) => {
       for (const plan of plans) if (plan.route !== upload) mount(instance, plan)
+      registerAllowedMethods(instance, plans, (cors?.origins.length ?? 0) > 0)
       if (docsEnabled(state.docs)) {
         registerDocs(instance, plans, state.docs, (path) => createAuthHook(identify, { path }))
       }

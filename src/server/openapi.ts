@@ -1,7 +1,14 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { RouteOptions } from '../http/api-route.ts'
 import { READY_PATH } from './health.ts'
 import type { RoutePlan } from './plan.ts'
+import {
+  AUTH_401_CODES,
+  AUTH_403_CODES,
+  FRAMEWORK_DOCS,
+  type FrameworkDoc,
+} from './openapi-framework.ts'
+import { toJsonSchema as toSchema } from './response-schema.ts'
 
 /** A JSON Schema, as zod writes it and OpenAPI 3.1 takes it. */
 type JsonSchema = Record<string, unknown>
@@ -29,7 +36,7 @@ const VALIDATION_ERROR_SCHEMA: JsonSchema = {
       items: {
         type: 'object',
         properties: {
-          in: { enum: ['path', 'query', 'header', 'body'] },
+          in: { enum: ['path', 'query', 'header', 'cookie', 'body'] },
           path: { type: 'array', items: { type: ['string', 'number'] } },
           code: { type: 'string' },
           message: { type: 'string' },
@@ -41,21 +48,51 @@ const VALIDATION_ERROR_SCHEMA: JsonSchema = {
   required: ['detail'],
 }
 
+/** An error answer whose `code` is one of `codes`. */
+function codedError(description: string, codes: readonly string[]): JsonSchema {
+  return {
+    description: `${description}: ${codes.join(', ')}`,
+    content: {
+      'application/json': {
+        schema: {
+          allOf: [
+            { $ref: '#/components/schemas/Error' },
+            { type: 'object', properties: { code: { enum: [...codes] } }, required: ['code'] },
+          ],
+        },
+      },
+    },
+  }
+}
+
+/** The answers of a framework route: its own errors, and those of its authentication. */
+function frameworkResponses(doc: FrameworkDoc, plan: RoutePlan): Record<string, JsonSchema> {
+  const codes: Record<string, string[]> = {}
+  for (const [status, list] of Object.entries(doc.errors ?? {})) codes[status] = [...list]
+  if (plan.route.authenticated) {
+    codes['401'] = [...(codes['401'] ?? []), ...AUTH_401_CODES]
+    codes['403'] = [...(codes['403'] ?? []), ...AUTH_403_CODES]
+  }
+  const out: Record<string, JsonSchema> = {}
+  for (const status of Object.keys(codes).sort()) {
+    out[status] = codedError(ERROR_TITLES[status] ?? 'Error', codes[status] ?? [])
+  }
+  return out
+}
+
+const ERROR_TITLES: Readonly<Record<string, string>> = {
+  '400': 'Malformed request',
+  '401': 'Missing, invalid or expired credentials',
+  '403': 'Refused',
+  '429': 'Too many attempts: wait for Retry-After',
+  '503': 'The session store is unavailable',
+}
+
 function errorResponse(description: string, schema = 'Error'): JsonSchema {
   return {
     description,
     content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
   }
-}
-
-/**
- * A zod schema as JSON Schema. Types JSON cannot carry (dates, transforms) become
- * `{}` rather than failing: the document stays whole and the route still works.
- */
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const json: JsonSchema = { ...z.toJSONSchema(schema, { io, unrepresentable: 'any' }) }
-  delete json['$schema']
-  return json
 }
 
 /** The `{ name: schema }` of an object schema, with which names are required. */
@@ -80,6 +117,7 @@ function parameters(options: RouteOptions, pathParams: readonly string[]): JsonS
   for (const [location, schema] of [
     ['query', options.query],
     ['header', options.headers],
+    ['cookie', options.cookies],
   ] as const) {
     const found = fields(schema)
     if (!found) continue
@@ -94,10 +132,31 @@ function parameters(options: RouteOptions, pathParams: readonly string[]): JsonS
 
 function requestBody(schema: z.ZodType | undefined): JsonSchema | undefined {
   if (!schema) return undefined
+  const json = toSchema(schema, 'input')
+  // An object body may come as an HTML form too; anything else only as JSON.
+  const form =
+    json['type'] === 'object' ? { 'application/x-www-form-urlencoded': { schema: json } } : {}
   return {
     required: !schema.safeParse(undefined).success,
-    content: { 'application/json': { schema: toSchema(schema, 'input') } },
+    content: { 'application/json': { schema: json }, ...form },
   }
+}
+
+/** The successful answers: one per schema of `response`, else the route's status with any JSON. */
+function successes(plan: RoutePlan): Record<string, JsonSchema> {
+  const { response } = plan
+  const status = plan.route.options.status ?? 200
+  const answer = (schema: JsonSchema | undefined, code: number): JsonSchema =>
+    code === 204 || code === 304
+      ? { description: 'Success, no content' }
+      : { description: 'Success', content: { 'application/json': { schema: schema ?? {} } } }
+  if (!response) return { [String(status)]: answer(undefined, status) }
+  const out: Record<string, JsonSchema> = {}
+  if (response.success) out[String(status)] = answer(toSchema(response.success, 'output'), status)
+  for (const [code, schema] of response.byStatus) {
+    out[String(code)] = answer(toSchema(schema, 'output'), code)
+  }
+  return out
 }
 
 function operationId(plan: RoutePlan, taken: Set<string>): string {
@@ -128,21 +187,25 @@ export function openApiPath(path: string): string {
  */
 export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {}
+  // Ids the routes chose are theirs; generated ones step around them.
   const taken = new Set<string>()
+  for (const plan of plans) {
+    const id = plan.route.options.operationId
+    if (id !== undefined) taken.add(id)
+  }
   for (const plan of plans) {
     const { route } = plan
     const { options } = route
     const pathParams = [...plan.path.matchAll(/:([A-Za-z_$][\w$]*)/g)].map((m) => m[1] ?? '')
-    const validates = [options.params, options.query, options.headers, options.body].some(Boolean)
+    const validates = [
+      options.params,
+      options.query,
+      options.headers,
+      options.cookies,
+      options.body,
+    ].some(Boolean)
     const responses: Record<string, JsonSchema> = {
-      '200': {
-        description: 'Success',
-        content: {
-          'application/json': {
-            schema: options.response ? toSchema(options.response, 'output') : {},
-          },
-        },
-      },
+      ...successes(plan),
       ...(route.authenticated ? { '401': errorResponse('Missing, invalid or expired token') } : {}),
       ...(route.authenticated && (options.groups ?? options.scopes)
         ? {
@@ -157,12 +220,32 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
         ? { '503': errorResponse('Not ready: the session store is unavailable, or shutting down') }
         : {}),
     }
-    const body = requestBody(options.body)
+    const framework =
+      FRAMEWORK_DOCS[`${route.method} ${openApiPath(plan.path)}`] ??
+      (/^\/api\/(auth|core)\//.test(plan.path) ? {} : undefined)
+    if (framework) {
+      Object.assign(responses, frameworkResponses(framework, plan))
+      if (framework.answer) {
+        responses['200'] = {
+          description: 'Success',
+          content: { 'application/json': { schema: framework.answer } },
+        }
+      }
+    }
+    const summary = options.summary ?? framework?.summary
+    const body = framework?.body
+      ? {
+          required: Array.isArray(framework.body['required']),
+          content: { 'application/json': { schema: framework.body } },
+        }
+      : requestBody(options.body)
+    const tags = options.tags ?? (plan.path.startsWith('/api/auth/') ? ['auth'] : undefined)
     const operation: JsonSchema = {
-      operationId: operationId(plan, taken),
-      ...(options.summary === undefined ? {} : { summary: options.summary }),
+      operationId: options.operationId ?? operationId(plan, taken),
+      ...(summary === undefined ? {} : { summary }),
       ...(options.description === undefined ? {} : { description: options.description }),
-      ...(plan.path.startsWith('/api/auth/') ? { tags: ['auth'] } : {}),
+      ...(tags === undefined ? {} : { tags: [...tags] }),
+      ...(options.deprecated === true ? { deprecated: true } : {}),
       parameters: parameters(options, pathParams),
       ...(body ? { requestBody: body } : {}),
       responses,

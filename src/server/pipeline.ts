@@ -1,14 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { z } from 'zod'
 import { identityStorage, type Identity } from '../auth/identity.ts'
 import { DaraError } from '../errors.ts'
 import type { RouteOptions } from '../http/api-route.ts'
 import { HttpError } from '../http/http-error.ts'
+import type { BackgroundTasks } from './background.ts'
+import { parseCookies } from './cookie-header.ts'
+import { FORM_TYPE } from './form-body.ts'
+import { listFields, shapeLists, type ListFields } from './input-shape.ts'
 import type { Binding, RoutePlan, Step } from './plan.ts'
+import { schemaFor, type ResponsePlan } from './response-schema.ts'
 import { streamBody } from './streaming.ts'
 
 /** Where a field error was found, in OpenAPI's words. */
-type Location = 'path' | 'query' | 'body' | 'header'
+type Location = 'path' | 'query' | 'body' | 'header' | 'cookie'
 
 /** One invalid field, as zod reports it, plus where it was. */
 export interface FieldIssue {
@@ -41,13 +45,20 @@ export class AppFault extends Error {
 /** The identity each authenticated request carries from its onRequest hook to its handler. */
 export const requestIdentity = new WeakMap<FastifyRequest, Identity>()
 
-type Inputs = Pick<RouteOptions, 'params' | 'query' | 'body' | 'headers'>
+type Inputs = Pick<RouteOptions, 'params' | 'query' | 'body' | 'headers' | 'cookies'>
 const CHECKS: readonly (readonly [keyof Inputs, Location])[] = [
   ['params', 'path'],
   ['query', 'query'],
   ['headers', 'header'],
+  ['cookies', 'cookie'],
   ['body', 'body'],
 ]
+
+/** The fields of the query and of a form body that take a list, or one value. */
+interface Shapes {
+  readonly query: ListFields | undefined
+  readonly form: ListFields | undefined
+}
 
 /** The context every handler and dependency starts from: the request's inputs, and the pair. */
 interface BaseContext {
@@ -55,15 +66,18 @@ interface BaseContext {
   query: unknown
   body: unknown
   headers: unknown
+  cookies: unknown
   readonly request: FastifyRequest
   readonly reply: FastifyReply
 }
 
 /** Replaces each input that has a schema by its parsed value; every field error at once. */
-function validate(options: Inputs, ctx: BaseContext): void {
+function validate(options: Inputs, ctx: BaseContext, shapes: Shapes): void {
   let issues: FieldIssue[] | undefined
+  if (shapes.query) ctx.query = shapeLists(ctx.query, shapes.query)
+  if (shapes.form && isForm(ctx.request)) ctx.body = shapeLists(ctx.body, shapes.form)
   for (const [key, location] of CHECKS) {
-    const schema: z.ZodType | undefined = options[key]
+    const schema = options[key]
     if (!schema) continue
     const result = schema.safeParse(ctx[key])
     if (result.success) {
@@ -83,6 +97,11 @@ function validate(options: Inputs, ctx: BaseContext): void {
   if (issues) throw new ValidationError(issues)
 }
 
+function isForm(request: FastifyRequest): boolean {
+  const type = request.headers['content-type']
+  return type !== undefined && type.toLowerCase().startsWith(FORM_TYPE)
+}
+
 /**
  * One request through one route. The route's own data comes from the plan,
  * worked out at start; per request there is this object, the contexts, and a
@@ -96,11 +115,19 @@ class Call {
   cleanups: (() => unknown)[] | undefined
   /** Made on the first dependency context, so a route without dependencies has no closure. */
   onCleanup: ((fn: () => unknown) => void) | undefined
+  readonly background: (fn: () => unknown) => void
 
-  constructor(plan: RoutePlan, base: BaseContext, identity: Identity | undefined) {
+  constructor(
+    plan: RoutePlan,
+    base: BaseContext,
+    identity: Identity | undefined,
+    tasks: BackgroundTasks,
+  ) {
     this.plan = plan
     this.base = base
     this.identity = identity
+    const where = `${plan.route.method} ${plan.path}`
+    this.background = (fn) => tasks.schedule(fn, base.request, base.reply, identity, where)
   }
 
   addCleanup(fn: () => unknown): void {
@@ -123,9 +150,11 @@ class Call {
  * its dependencies and handler take to produce a value (0: no bound); a stream
  * returned in time may run as long as it needs.
  */
-export function createHandler(plan: RoutePlan, timeoutMs = 0) {
+export function createHandler(plan: RoutePlan, tasks: BackgroundTasks, timeoutMs = 0) {
   const { options } = plan.route
   const validates = CHECKS.some(([key]) => options[key] !== undefined)
+  const shapes: Shapes = { query: listFields(options.query), form: listFields(options.body) }
+  const { status } = options
 
   // Synchronous when the route's code is: a handler that returns a value sends it
   // at once and gives Fastify undefined; an async one gives Fastify the promise.
@@ -135,12 +164,14 @@ export function createHandler(plan: RoutePlan, timeoutMs = 0) {
       query: request.query,
       body: request.body,
       headers: request.headers,
+      cookies: parseCookies(request.headers.cookie),
       request,
       reply,
     }
-    if (validates) validate(options, base)
+    if (validates) validate(options, base, shapes)
+    if (status !== undefined) reply.code(status)
     const identity = requestIdentity.get(request)
-    const call = new Call(plan, base, identity)
+    const call = new Call(plan, base, identity, tasks)
     let outcome: unknown
     try {
       // A public route runs with no identity at all, even when it is reached from
@@ -223,9 +254,11 @@ function proceed(call: Call, index: number): unknown {
       query: base.query,
       body: base.body,
       headers: base.headers,
+      cookies: base.cookies,
       request: base.request,
       reply,
       onCleanup: call.onCleanup,
+      background: call.background,
     }
     bind(ctx, step.bindings, results)
     const value = step.dependency.run(ctx as never)
@@ -243,16 +276,20 @@ function proceed(call: Call, index: number): unknown {
     query: base.query,
     body: base.body,
     headers: base.headers,
+    cookies: base.cookies,
     request: base.request,
     reply,
+    background: call.background,
   }
   bind(ctx, plan.bindings, results)
   const result = plan.route.handler(ctx as never)
   // Nothing returned here is the reply: the reply is a thenable that settles only
   // once a streamed body has finished, and the handler timeout must bound the
   // handler alone.
-  if (isThenable(result)) return Promise.resolve(result).then((value) => void send(reply, value))
-  send(reply, result)
+  if (isThenable(result)) {
+    return Promise.resolve(result).then((value) => void send(reply, value, plan))
+  }
+  send(reply, result, plan)
   return undefined
 }
 
@@ -307,7 +344,7 @@ function isPassThrough(value: object): boolean {
  * streaming.ts); a string goes out as it is when the handler set a content
  * type itself.
  */
-function send(reply: FastifyReply, result: unknown): unknown {
+function send(reply: FastifyReply, result: unknown, plan: RoutePlan): unknown {
   if (reply.sent || result === reply) return reply
   if (typeof result === 'object' && result !== null) {
     const stream = streamBody(reply, result)
@@ -315,5 +352,39 @@ function send(reply: FastifyReply, result: unknown): unknown {
     if (isPassThrough(result)) return reply.send(result)
   }
   if (typeof result === 'string' && reply.hasHeader('content-type')) return reply.send(result)
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(result ?? null))
+  const json = plan.response ? serialize(reply, result ?? null, plan, plan.response) : undefined
+  return reply.type('application/json; charset=utf-8').send(json ?? JSON.stringify(result ?? null))
+}
+
+/**
+ * A value through the route's response schema: checked outside production
+ * (its parsed output goes out, so unknown keys are dropped here already), then
+ * written by the serializer Fastify compiled for the status, which writes only
+ * the declared keys. A status without a schema is written as it is.
+ */
+function serialize(
+  reply: FastifyReply,
+  value: unknown,
+  plan: RoutePlan,
+  response: ResponsePlan,
+): ReturnType<FastifyReply['serialize']> {
+  const schema = schemaFor(response, reply.statusCode)
+  if (!schema) return JSON.stringify(value)
+  let out = value
+  if (response.checks) {
+    const result = schema.safeParse(value)
+    if (!result.success) {
+      const issues = result.error.issues
+        .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+        .join('; ')
+      throw new DaraError(
+        'DARA_ERR_RESPONSE_INVALID',
+        `${plan.route.method} ${plan.path}`,
+        reply.statusCode,
+        issues,
+      )
+    }
+    out = result.data
+  }
+  return reply.serialize(out)
 }

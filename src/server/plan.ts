@@ -6,6 +6,7 @@ import { RESERVED_CONTEXT_KEYS, type Injectable } from '../http/context.ts'
 import { isDependency, toDependency, type Dependency } from '../http/dependency.ts'
 import { isFrameworkRoute } from '../http/framework-routes.ts'
 import { mountPath } from '../http/path.ts'
+import { planResponse, type ResponsePlan } from './response-schema.ts'
 
 /** A value ready at start (a configuration), or the index of a dependency's result. */
 type Source =
@@ -31,6 +32,8 @@ export interface RoutePlan {
   readonly steps: readonly Step[]
   /** What the handler receives by name. */
   readonly bindings: readonly Binding[]
+  /** The answer's schemas, when the route declares `response`. */
+  readonly response: ResponsePlan | undefined
 }
 
 /** Paths dara-ts serves itself; a user route there stops the start. */
@@ -120,7 +123,8 @@ export function planRoute(
       throw new DaraError('DARA_ERR_INJECT_INVALID', owner, key)
     })
 
-  const visit = (dep: Dependency<unknown>): number => {
+  const visit = (declared: Dependency<unknown>): number => {
+    const dep = configurations.replace(declared)
     const known = stepIndex.get(dep)
     if (known !== undefined) return known
     if (visiting.includes(dep)) {
@@ -146,7 +150,9 @@ export function planRoute(
     visit(dep)
   }
   const bindings = bind(route.options.inject, where)
-  return { route, path: mounted.path, shape: `${route.method} ${mounted.shape}`, steps, bindings }
+  const response = planResponse(where, route.options)
+  const shape = `${route.method} ${mounted.shape}`
+  return { route, path: mounted.path, shape, steps, bindings, response }
 }
 
 /**
@@ -159,8 +165,14 @@ function reaches(path: string, prefix: string): boolean {
   return star !== -1 && `${prefix}/`.startsWith(path.slice(0, star))
 }
 
-/** Finds the instance a route injects for a configuration class. */
-export type ConfigurationResolver = (cls: ConfigurationClass, owner: string) => object
+/**
+ * Finds the instance a route injects for a configuration class, and the
+ * dependency that runs in place of a declared one (itself unless overridden).
+ */
+export interface ConfigurationResolver {
+  (cls: ConfigurationClass, owner: string): object
+  readonly replace: (dep: Dependency<unknown>) => Dependency<unknown>
+}
 
 /**
  * Resolves configurations for one app: each class once, so `default()` runs at
@@ -168,9 +180,10 @@ export type ConfigurationResolver = (cls: ConfigurationClass, owner: string) => 
  */
 export function configurationResolver(
   configurations: ReadonlyMap<object, object>,
+  overrides: ReadonlyMap<Dependency<unknown>, Dependency<unknown>> = new Map(),
 ): ConfigurationResolver {
   const resolved = new Map<ConfigurationClass, object>()
-  return (cls, owner) => {
+  const resolve = (cls: ConfigurationClass, owner: string): object => {
     let instance = resolved.get(cls)
     if (instance === undefined) {
       instance = resolveConfiguration(cls, configurations, owner)
@@ -178,6 +191,9 @@ export function configurationResolver(
     }
     return instance
   }
+  return Object.assign(resolve, {
+    replace: (dep: Dependency<unknown>) => overrides.get(dep) ?? dep,
+  })
 }
 
 /**
@@ -218,10 +234,23 @@ function resolveConfiguration(
   throw new DaraError('DARA_ERR_CONFIG_MISSING', owner, cls.name, cls.name, cls.name)
 }
 
-/** Refuses two different routes on the same method and path. */
+/** Refuses two different routes on the same method and path, or with the same `operationId`. */
 export function checkDuplicates(plans: readonly RoutePlan[]): void {
   const seen = new Map<string, RoutePlan>()
+  const ids = new Map<string, RoutePlan>()
   for (const plan of plans) {
+    const { operationId } = plan.route.options
+    if (operationId !== undefined) {
+      const where = `${plan.route.method} ${plan.path}`
+      const other = ids.get(operationId)
+      if (typeof operationId !== 'string' || operationId === '' || (other && other !== plan)) {
+        const why = other
+          ? `operationId "${operationId}" is also the id of ${other.route.method} ${other.path}; give each route its own`
+          : '`operationId` must be a non-empty string'
+        throw new DaraError('DARA_ERR_ROUTE_INVALID', where, why)
+      }
+      ids.set(operationId, plan)
+    }
     const other = seen.get(plan.shape)
     if (other) {
       throw new DaraError(

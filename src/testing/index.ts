@@ -6,6 +6,7 @@
  */
 export { testApp, TestApp } from './test-app.ts'
 export type { TestAppOptions, TestRequest, TestResponse } from './test-app.ts'
+export type { Override } from './overrides.ts'
 export { mintToken } from './tokens.ts'
 export type { MintOptions, TestUser } from './tokens.ts'
 export { checkRouteManifest, diffManifest, formatManifest } from './route-manifest.ts'

@@ -6,6 +6,7 @@ import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import type { EndpointConfiguration } from '../definitions/endpoint-configuration.ts'
 import { MemorySessionStore } from '../auth/memory-session-store.ts'
 import { createApp, type AppOptions, type DaraApp } from '../server/create-app.ts'
+import { withOverrides, type Override } from './overrides.ts'
 import { completeUser, type TestUser } from './tokens.ts'
 
 /** What a call answered: status, headers, and the body parsed when it is JSON. */
@@ -29,7 +30,13 @@ export interface TestRequest {
 }
 
 /** createApp's options; by default silent, with a random secret and a memory session store of its own. */
-export type TestAppOptions = AppOptions
+export interface TestAppOptions extends AppOptions {
+  /**
+   * Replacements, as FastAPI's `dependency_overrides`: `[Class, instance]` for a
+   * configuration, `[dependency, replacement]` for a dependency, wherever routes name it.
+   */
+  readonly override?: readonly Override[]
+}
 
 /** What every view of one testApp() shares: the config, createApp's options, and the apps to close. */
 interface Root {
@@ -200,9 +207,18 @@ function identity(value: object): number {
  *     .get('/greetings')
  *   assert.deepEqual([res.status, res.body], [200, 'Hello from France'])
  * })
+ *
+ * // A dependency replaced in every route that needs it, as FastAPI's dependency_overrides:
+ * const fake = testApp(config, { override: [[currentTenant, () => 'test-tenant']] })
  * ```
  */
 export function testApp(config: ConfigurationBuilder, options: TestAppOptions = {}): TestApp {
-  const secret = options.secret ?? randomBytes(32).toString('base64url')
-  return new TestApp({ config, options: { ...options, secret }, apps: new Map() }, undefined, [])
+  const { override, ...appOptions } = options
+  const secret = appOptions.secret ?? randomBytes(32).toString('base64url')
+  const root = override === undefined ? config : withOverrides(config, override)
+  return new TestApp(
+    { config: root, options: { ...appOptions, secret }, apps: new Map() },
+    undefined,
+    [],
+  )
 }

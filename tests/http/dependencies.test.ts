@@ -42,7 +42,16 @@ void test('dependencies run in the order given, before the handler, for effect o
   // `dependencies` first, in order; then what `inject` names; then the handler.
   assert.deepEqual(events, ['first', 'second', 'third', 'injected', 'handler'])
   // Besides what it injects, the handler's context holds the request only.
-  assert.deepEqual(res.json(), ['body', 'headers', 'params', 'query', 'reply', 'request'])
+  assert.deepEqual(res.json(), [
+    'background',
+    'body',
+    'cookies',
+    'headers',
+    'params',
+    'query',
+    'reply',
+    'request',
+  ])
 })
 
 void test('values reach the handler by name through inject, async ones awaited', async (t) => {

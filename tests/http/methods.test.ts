@@ -26,9 +26,9 @@ void test('each helper declares its own method, and http.delete is del', async (
     assert.equal(res.statusCode, 200, method)
     assert.equal(res.json(), method)
   }
-  const head = await call(app, { method: 'OPTIONS', url: '/api/method' })
-  assert.equal(head.statusCode, 404)
-  assert.deepEqual(head.json(), { detail: 'API endpoint not found: OPTIONS /api/method' })
+  const options = await call(app, { method: 'OPTIONS', url: '/api/method' })
+  assert.equal(options.statusCode, 204)
+  assert.equal(options.headers['allow'], 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS')
 })
 
 void test('helper(url, handler) returns an ApiRoute with empty options, authenticated', () => {
@@ -397,9 +397,9 @@ void test('an unknown path under /api answers 404 with the method and path', asy
   assert.equal(nope.headers['content-type'], JSON_TYPE)
   assert.equal(nope.body, '{"detail":"API endpoint not found: GET /api/nope"}')
 
+  // A known path on another method is 405, not 404 (tests/http/allowed-methods.test.ts).
   const wrongMethod = await call(app, { method: 'POST', url: '/api/known?x=1' })
-  assert.equal(wrongMethod.statusCode, 404)
-  assert.deepEqual(wrongMethod.json(), { detail: 'API endpoint not found: POST /api/known' })
+  assert.equal(wrongMethod.statusCode, 405)
 
   const root = await app.inject({ method: 'DELETE', url: '/api' })
   assert.equal(root.statusCode, 404)

@@ -21,6 +21,8 @@ void test('every documented status matches the table', () => {
   for (const [code, row] of Object.entries(ERRORS)) {
     const line = docs.split('\n').find((l) => new RegExp(`^\\| \`${code}\` +\\|`).test(l))
     const status = line?.split('|')[2]?.trim()
-    assert.equal(status, row.status === 500 ? 'start' : String(row.status), code)
+    // 500 is a start-time error, or (said as 500) the app's own fault found at request time.
+    const expected = row.status === 500 ? ['start', '500'] : [String(row.status)]
+    assert.ok(expected.includes(status ?? ''), `${code}: ${status}`)
   }
 })

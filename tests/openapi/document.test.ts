@@ -71,6 +71,11 @@ void test('an operation carries its schemas, summary, description and security',
     description,
     content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
   })
+  const itemBody = {
+    type: 'object',
+    properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+    required: ['name'],
+  }
   const item = {
     type: 'object',
     properties: {
@@ -93,16 +98,12 @@ void test('an operation carries its schemas, summary, description and security',
         schema: { type: 'integer', exclusiveMinimum: 0, maximum: 9007199254740991 },
       },
     ],
+    // An object body may come as JSON or as an HTML form.
     requestBody: {
       required: true,
       content: {
-        'application/json': {
-          schema: {
-            type: 'object',
-            properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
-            required: ['name'],
-          },
-        },
+        'application/json': { schema: itemBody },
+        'application/x-www-form-urlencoded': { schema: itemBody },
       },
     },
     responses: {
@@ -156,12 +157,12 @@ void test('headers, url parameters without a schema and unrepresentable types', 
     { name: 'team', in: 'path', required: true, schema: { type: 'string' } },
     { name: 'x-tenant', in: 'header', required: true, schema: { type: 'string' } },
   ])
+  const when = { type: 'object', properties: { when: {} }, required: ['when'] }
   assert.deepEqual(operation?.['requestBody'], {
     required: false,
     content: {
-      'application/json': {
-        schema: { type: 'object', properties: { when: {} }, required: ['when'] },
-      },
+      'application/json': { schema: when },
+      'application/x-www-form-urlencoded': { schema: when },
     },
   })
   // A handler without a name gets an id from its method and path; ids stay unique.

@@ -226,8 +226,19 @@ const hugeBody = fc
   .constantFrom(1024 * 1024 + 1, 3 * 1024 * 1024)
   .map((n) => `{"name":"${'x'.repeat(n)}","price":1}`)
 
+/** Form bodies (sent under any content type, like the rest): repeated, broken, hostile keys. */
+const formText: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .array(fc.tuple(fc.constantFrom('name', 'count', 'tag', '__proto__', 'x[y]', ''), queryValue), {
+      maxLength: 8,
+    })
+    .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&')),
+  fc.constantFrom('name=%E0%A4%A&count=1', 'name', '&&&=&', `name=${'x'.repeat(5000)}`),
+)
+
 const body: fc.Arbitrary<string | Buffer | undefined> = fc.oneof(
   { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 2, arbitrary: formText },
   { weight: 12, arbitrary: jsonText },
   { weight: 2, arbitrary: invalidUtf8 },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
@@ -275,6 +286,9 @@ function headers(credentials: Credentials) {
         'dara_session_token=../../etc/passwd; dara_session_token=x',
         `dara_session_token=${credentials.valid}`,
         '__proto__=1; constructor=2',
+        'theme=blue',
+        'theme=%E0%A4%A; theme=dark',
+        `theme=${'x'.repeat(3000)}`,
       ),
       origin: fc.constantFrom(
         undefined,
