@@ -24,8 +24,26 @@ export const DEFAULT_CSV_LIMITS: Required<CsvLimits> = {
   maxBytes: 32 * 1024 * 1024,
 }
 
-/** Rows parsed between two turns of the event loop, so that other requests are served meanwhile. */
-const ROWS_PER_TURN = 1_000
+/**
+ * Milliseconds of parsing between two turns of the event loop, so that other
+ * requests are served meanwhile: by time, not rows, since a row may hold one
+ * field or a thousand.
+ */
+const SLICE_MS = 10
+
+/**
+ * The parser parses each chunk it is given in one go: a 64 KiB chunk of short
+ * rows is tens of milliseconds. In slices of 8 KiB, each turn of csvRows()
+ * ends soon after SLICE_MS.
+ */
+const SLICE_BYTES = 8 * 1024
+
+async function* inSlices(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    for (let at = 0; at < chunk.length; at += SLICE_BYTES)
+      yield chunk.subarray(at, at + SLICE_BYTES)
+  }
+}
 
 /** The limits given, each checked, the others by default. */
 export function csvLimits(given: CsvLimits = {}, where = 'csv'): Required<CsvLimits> {
@@ -55,8 +73,8 @@ export interface CsvRow {
 /**
  * Parses `stream` as CSV with its first line as the keys, one row at a time,
  * refusing a header wider than `maxColumns` and more than `maxRows` rows. The
- * parse yields to the event loop every thousand rows: a file that arrived at
- * once does not hold up every other request while it is parsed.
+ * parse yields to the event loop every SLICE_MS: a file that arrived at once
+ * does not hold up every other request while it is parsed.
  */
 export async function* csvRows(
   stream: Readable,
@@ -74,9 +92,10 @@ export async function* csvRows(
     skip_empty_lines: true,
   })
   // pipeline, not pipe: a source that fails (too large, cut short) must end the parser too.
-  const piped = pipeline(stream, parser)
+  const piped = pipeline(stream, inSlices, parser)
   piped.catch(() => undefined)
   let count = 0
+  let slice = performance.now()
   try {
     // With `columns` csv-parse yields one object per row, keyed by the header.
     for await (const parsed of parser) {
@@ -85,7 +104,10 @@ export async function* csvRows(
       let size = keys + 2
       for (const key in row) size += (row[key]?.length ?? 0) + 6
       yield { row, size }
-      if (count % ROWS_PER_TURN === 0) await nextTurn()
+      if (performance.now() - slice > SLICE_MS) {
+        await nextTurn()
+        slice = performance.now()
+      }
     }
   } catch (error) {
     if (error instanceof CsvError) throw new DaraError('DARA_ERR_UPLOAD_CSV', error.message)
