@@ -6,7 +6,8 @@
 //
 // Files run several at a time: most of their time is spent waiting on child
 // processes and sockets, so node's default of one file per core but one leaves
-// a 2-core machine idle. DARA_TEST_CONCURRENCY overrides it.
+// a 2-core machine idle: twice the cores by default, DARA_TEST_CONCURRENCY to
+// choose.
 import { spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'

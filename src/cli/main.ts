@@ -2,8 +2,6 @@ import { parseArgs } from 'node:util'
 import { DaraError } from '../errors.ts'
 import { hashPasswordCommand } from './hash-password.ts'
 import { report } from './report.ts'
-import { start } from './start.ts'
-import { token } from './token.ts'
 
 const USAGE = `Usage: dara <command> [options]
 
@@ -93,6 +91,8 @@ function parse(argv: readonly string[]) {
   }
 }
 
+// Each command loads only what it needs: `dara init` or `dara --help` need no
+// server, and a usage error is printed before Fastify and the app are loaded.
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parse(argv)
   const [command, entry, ...rest] = positionals
@@ -113,6 +113,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (stray !== undefined)
     throw new DaraError('DARA_ERR_CLI_USAGE', `--${stray} is not an option of "${command}"`)
   if (command === 'token') {
+    const { token } = await import('./token.ts')
     await token([entry, ...rest], values)
     return
   }
@@ -154,6 +155,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const { startWithReload } = await import('./reload.ts')
     await startWithReload(options)
   } else {
+    const { start } = await import('./start.ts')
     await start(options)
   }
 }

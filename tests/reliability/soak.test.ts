@@ -37,7 +37,9 @@ void test(
     // Every status is one the mix asks for: the 4xx are the requests it gets wrong on purpose.
     const expected = [...new Set(MIX.map((entry) => String(entry.status)))].sort()
     assert.deepEqual(Object.keys(result.statuses).sort(), expected)
-    assert.ok(result.requests > 1000, `only ${result.requests} requests in 5 s`)
+    // Enough requests to have gone through the mix many times; how many a second is
+    // the bench's question, and depends on what else the machine runs.
+    assert.ok(result.requests > 200, `only ${result.requests} requests in 5 s`)
     assert.ok(
       result.rssMiB.end <= result.rssMiB.warm * 1.3,
       `RSS went from ${result.rssMiB.warm} MiB (warm) to ${result.rssMiB.end} MiB`,
