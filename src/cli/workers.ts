@@ -12,7 +12,7 @@ import type { StartOptions } from './start.ts'
 /** The first restart of a worker waits this long; each quick death doubles it. */
 const FIRST_BACKOFF_MS = 100
 const MAX_BACKOFF_MS = 10_000
-/** A worker that lived this long died of something new: its back-off starts over. */
+/** A worker that served this long died of something new: its back-off starts over. */
 const HEALTHY_MS = 10_000
 const DEFAULT_GRACE_MS = 10_000
 /** What the primary waits past the workers' own grace period before it kills them. */
@@ -55,7 +55,8 @@ function isWorkerMessage(value: unknown): value is WorkerMessage {
 interface Slot {
   readonly id: number
   worker: Worker | undefined
-  forkedAt: number
+  /** When the worker began to serve (0 until it listens): a slow start is not a healthy life. */
+  servingSince: number
   listened: boolean
   deaths: number
   /** The start error the worker sent before it exited. */
@@ -88,7 +89,7 @@ export async function startWorkers(options: StartOptions, count: number): Promis
   const slots: Slot[] = Array.from({ length: count }, (_, i) => ({
     id: i + 1,
     worker: undefined,
-    forkedAt: 0,
+    servingSince: 0,
     listened: false,
     deaths: 0,
     failure: undefined,
@@ -100,7 +101,7 @@ export async function startWorkers(options: StartOptions, count: number): Promis
     slot.restart = undefined
     slot.listened = false
     slot.failure = undefined
-    slot.forkedAt = Date.now()
+    slot.servingSince = 0
     // A replacement runs the same command: with --port 0 it shares the port the
     // cluster chose for the first workers, as long as one of them still holds it.
     const worker = cluster.fork()
@@ -112,6 +113,7 @@ export async function startWorkers(options: StartOptions, count: number): Promis
         return
       }
       slot.listened = true
+      slot.servingSince = Date.now()
       announcement ||= message.text
       if (phase === 'running') {
         log.info({ worker: slot.id, workerPid: worker.process.pid }, `Worker ${slot.id} is back`)
@@ -177,7 +179,7 @@ export async function startWorkers(options: StartOptions, count: number): Promis
       stopAll('SIGTERM')
       return
     }
-    const young = Date.now() - slot.forkedAt < HEALTHY_MS
+    const young = slot.servingSince === 0 || Date.now() - slot.servingSince < HEALTHY_MS
     slot.deaths = young ? slot.deaths + 1 : 1
     const delay = Math.min(FIRST_BACKOFF_MS * 2 ** (slot.deaths - 1), MAX_BACKOFF_MS)
     const before = slot.failure ? ` before it listened: ${slot.failure}` : ''

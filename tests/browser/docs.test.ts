@@ -44,6 +44,8 @@ void describe('the docs page', { skip: needs('chromium') }, () => {
       'GET /api/health',
       'GET /api/items',
       'GET /api/items/{id}',
+      'POST /api/auth/admin/revoke',
+      'POST /api/auth/admin/token',
       'POST /api/auth/refresh-token',
       'POST /api/auth/revoke-session',
       'POST /api/auth/session',

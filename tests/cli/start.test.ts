@@ -18,6 +18,9 @@ const AUTH_ROUTES = [
   ['GET', '/api/auth/user', 'authenticated'],
   ['POST', '/api/auth/refresh-token', 'public'],
   ['POST', '/api/auth/revoke-session', 'authenticated'],
+  // Signed with the app's secret for their exact body: `dara token` reaches a running app.
+  ['POST', '/api/auth/admin/token', 'public'],
+  ['POST', '/api/auth/admin/revoke', 'public'],
   ['GET', '/api/core/health', 'public'],
   ['GET', '/api/core/ready', 'public'],
 ]

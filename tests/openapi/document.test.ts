@@ -57,6 +57,8 @@ void test('it lists exactly the routes the app mounts, implicit and framework on
     'GET /api/health',
     'GET /api/items',
     'GET /api/items/{id}',
+    'POST /api/auth/admin/revoke',
+    'POST /api/auth/admin/token',
     'POST /api/auth/refresh-token',
     'POST /api/auth/revoke-session',
     'POST /api/auth/session',
@@ -250,21 +252,10 @@ void test('the probes are documented: no security, their answers, and 503 for re
     get: {
       operationId: 'health',
       summary: 'Liveness: the process answers',
+      description: 'Answers 200 `{ "status": "ok" }` whenever the process does.',
       parameters: [],
       responses: {
-        '200': {
-          description: 'Success',
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                properties: { status: { type: 'string', const: 'ok' } },
-                required: ['status'],
-                additionalProperties: false,
-              },
-            },
-          },
-        },
+        '200': { description: 'Success', content: { 'application/json': { schema: {} } } },
         '500': error('Internal error'),
       },
       security: [],
