@@ -1,12 +1,12 @@
 import { ComponentInstance } from '../definitions/component-instance.ts'
 import type { Action } from './actions.ts'
+import { setUploadSpec } from './upload-registry.ts'
 import { upload } from './upload-route.ts'
 import {
   CSV_ACCEPT,
   DEFAULT_CSV_MAX_SIZE,
   DEFAULT_MAX_SIZE,
   type UploadResolver,
-  type UploadSpec,
 } from './upload-spec.ts'
 
 /** The options of an UploadDropzone. */
@@ -28,13 +28,6 @@ export interface UploadDropzoneProps {
    * with a resolver, 10 MiB without (the rows are held in memory).
    */
   readonly maxSize?: number
-}
-
-const specs = new WeakMap<ComponentInstance, UploadSpec>()
-
-/** The upload spec of a dropzone, or undefined for any other component. */
-export function uploadSpecOf(component: ComponentInstance): UploadSpec | undefined {
-  return specs.get(component)
 }
 
 /**
@@ -73,6 +66,6 @@ export class UploadDropzone extends ComponentInstance {
       enablePaste: props.enablePaste ?? false,
       maxSize,
     })
-    specs.set(this, { accept, resolver: props.resolver, maxSize })
+    setUploadSpec(this, { accept, resolver: props.resolver, maxSize })
   }
 }

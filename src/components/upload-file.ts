@@ -4,7 +4,6 @@ import { rename, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { parse } from 'csv-parse'
 import { DaraError } from '../errors.ts'
 
 /** Where saveTo() put a file. */
@@ -70,6 +69,8 @@ export function createUploadFile(filename: string, mimetype: string, stream: Rea
     text: async () => (await bytes()).toString('utf8'),
     async rows() {
       const rows: Record<string, string>[] = []
+      // Loaded by the first CSV read: most apps never parse one.
+      const { parse } = await import('csv-parse')
       const parser = parse({ columns: true, bom: true, skip_empty_lines: true })
       // pipeline, not pipe: a source that fails (too large, cut short) must end the parser too.
       const piped = pipeline(stream, parser)

@@ -9,7 +9,7 @@ import { HttpError } from '../http/http-error.ts'
 import { post } from '../http/methods.ts'
 import { accepts } from './accept.ts'
 import { createUploadFile } from './upload-file.ts'
-import { uploadObserverOf, uploadRegistryOf } from './upload-registry.ts'
+import { markUploadRoute, uploadObserverOf, uploadRegistryOf } from './upload-registry.ts'
 import { DEFAULT_SPEC, type UploadSpec } from './upload-spec.ts'
 
 /** How long a refused upload may go on sending before its connection is cut. */
@@ -69,6 +69,7 @@ export const upload = frameworkRoute(
     },
   ),
 )
+markUploadRoute(upload)
 
 function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`

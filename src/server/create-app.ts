@@ -1,5 +1,4 @@
 import type { TracerProvider } from '@opentelemetry/api'
-import multipart from '@fastify/multipart'
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -23,8 +22,7 @@ import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
 import { createHandler } from './pipeline.ts'
-import { UPLOAD_REGISTRY } from '../components/upload-registry.ts'
-import { upload } from '../components/upload-route.ts'
+import { isUploadRoute, UPLOAD_REGISTRY } from '../components/upload-registry.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { pageRoutes, scanPages } from './pages.ts'
@@ -270,14 +268,14 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   }
   void app.register(
     fp((instance, _options, done) => {
-      for (const plan of plans) if (plan.route !== upload) mount(instance, plan)
+      for (const plan of plans) if (!isUploadRoute(plan.route)) mount(instance, plan)
       if (docsEnabled(state.docs)) {
         registerDocs(instance, plans, state.docs, (path) => createAuthHook(identify, { path }))
       }
       done()
     }),
   )
-  const uploadPlan = plans.find((plan) => plan.route === upload)
+  const uploadPlan = plans.find((plan) => isUploadRoute(plan.route))
   if (uploadPlan) {
     // Multipart parsing is registered for the upload route alone: other routes
     // keep answering 415 to a multipart body.
@@ -288,7 +286,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       // with DARA_ERR_UPLOAD_NOT_MULTIPART (how to send a file) and read away.
       instance.removeAllContentTypeParsers()
       instance.addContentTypeParser('*', (_request, _payload, done) => done(null))
-      await instance.register(multipart)
+      // Loaded only for an app with the upload route.
+      await instance.register(import('@fastify/multipart'))
       mount(instance, uploadPlan)
     })
   }

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import type { DocsOptions } from '../config/state.ts'
 import type { createAuthHook } from './auth.ts'
-import { buildOpenApi } from './openapi.ts'
 import type { RoutePlan } from './plan.ts'
 
 // The explorer is Swagger UI, served from the few files of swagger-ui-dist that
@@ -83,7 +82,10 @@ export function registerDocs(
   const title = options.title ?? 'dara-ts app'
   let document: string | undefined
 
-  app.get('/api/openapi.json', guard('/api/openapi.json'), (_request, reply) => {
+  app.get('/api/openapi.json', guard('/api/openapi.json'), async (_request, reply) => {
+    // Loaded with the first request for it: it needs zod's JSON Schema
+    // conversion, which an app's start does not.
+    const { buildOpenApi } = await import('./openapi.ts')
     document ??= JSON.stringify(
       buildOpenApi(plans, {
         title,

@@ -1,7 +1,6 @@
 import type { LoginLimit } from '../auth/auth-config.ts'
 import { MemorySessionStore } from '../auth/memory-session-store.ts'
-import { uploadRegistryOf } from '../components/upload-registry.ts'
-import { upload } from '../components/upload-route.ts'
+import { isUploadRoute, uploadRegistryOf } from '../components/upload-registry.ts'
 import { DEFAULT_SPEC } from '../components/upload-spec.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { builderState, type RouteOrigin } from '../config/state.ts'
@@ -68,7 +67,7 @@ function exactSize(bytes: number): string {
 
 function limitsOf(plan: RoutePlan, sources: LimitSources): Record<string, string> {
   const limits: Record<string, string> = {}
-  if (plan.route === upload) limits['file'] = exactSize(sources.largestFile)
+  if (isUploadRoute(plan.route)) limits['file'] = exactSize(sources.largestFile)
   if (plan.route.method === 'POST' && plan.path === '/api/auth/session') {
     const { perUser, perAddress, windowSeconds } = sources.login
     limits['login'] =
