@@ -16,7 +16,9 @@ import { exec, npmCli, tail } from './exec.ts'
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const APP = fileURLToPath(new URL('app/', import.meta.url))
-const APP_FILES = ['routes.ts', 'main.ts', 'client.ts', 'check.ts']
+const APP_FILES = ['greeting.ts', 'routes.ts', 'main.ts', 'client.ts', 'check.ts']
+/** GET /api/public's answer: `from` names the file greeting.ts was compiled to, or itself. */
+const hello = (from: string): string => JSON.stringify({ message: 'Hello, world', from })
 
 export interface Context {
   /** The temporary folder that holds everything below. */
@@ -50,6 +52,7 @@ const PACKED = /^(?:dist\/|bin\/|package\.json$|LICENSE$|README\.md$|CHANGELOG\.
 const MUST_PACK = [
   'LICENSE',
   'bin/dara.js',
+  'bin/app-modules.js',
   'dist/index.js',
   'dist/index.d.ts',
   'dist/cli/main.js',
@@ -324,7 +327,7 @@ export const NODE_STEPS: readonly NodeStep[] = [
     async run(ctx, { node }) {
       const dara = await startDara(node, ctx.commonjs, 'main.ts')
       try {
-        await expectAnswer(`${dara.url}/api/public`, 200, '{"message":"Hello, world"}')
+        await expectAnswer(`${dara.url}/api/public`, 200, hello('greeting.ts'))
         const client = await exec(
           node,
           [
@@ -346,7 +349,7 @@ console.log(await greet(${JSON.stringify(dara.url)}))`,
     async run(ctx, { node }) {
       const dara = await startDara(node, ctx.module, 'main.ts')
       try {
-        await expectAnswer(`${dara.url}/api/public`, 200, '{"message":"Hello, world"}')
+        await expectAnswer(`${dara.url}/api/public`, 200, hello('greeting.ts'))
       } finally {
         await dara.stop()
       }
@@ -357,7 +360,7 @@ console.log(await greet(${JSON.stringify(dara.url)}))`,
     async run(ctx, { node }) {
       const dara = await startDara(node, ctx.module, 'build/main.js')
       try {
-        await expectAnswer(`${dara.url}/api/public`, 200, '{"message":"Hello, world"}')
+        await expectAnswer(`${dara.url}/api/public`, 200, hello('greeting.js'))
       } finally {
         await dara.stop()
       }

@@ -6,7 +6,8 @@ import { config } from './main.js'
 const api = testApp(config).asUser({ identityName: 'ada' })
 try {
   const hello = await api.get('/public')
-  if (hello.status !== 200 || JSON.stringify(hello.body) !== '{"message":"Hello, world"}') {
+  const expected = '{"message":"Hello, world","from":"greeting.js"}'
+  if (hello.status !== 200 || JSON.stringify(hello.body) !== expected) {
     throw new Error(`GET /api/public answered ${hello.status} ${hello.text}`)
   }
   const echo = await api.post('/echo/7', { name: 'Lamp' })

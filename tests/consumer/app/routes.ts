@@ -3,20 +3,13 @@
 // Relative imports end in .js, as `tsc --init`'s module: nodenext wants.
 import { z } from 'zod'
 import { USER } from 'dara-ts/auth'
-import { EndpointConfiguration } from 'dara-ts/definitions'
 import { get, HttpError, post } from 'dara-ts/http'
-
-export class Greeting extends EndpointConfiguration<Greeting> {
-  declare word: string
-  static default() {
-    return new Greeting({ word: 'Hello' })
-  }
-}
+import { Greeting, loadedFrom } from './greeting.js'
 
 export const hello = get(
   '/public',
   { authenticated: false, inject: { greeting: Greeting } },
-  ({ greeting }) => ({ message: `${greeting.word}, world` }),
+  ({ greeting }) => ({ message: `${greeting.word}, world`, from: loadedFrom.slice(-11) }),
 )
 
 export const echo = post(
