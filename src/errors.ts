@@ -81,6 +81,11 @@ export const ERRORS = {
     status: 500,
     message: 'Cannot create the app in %s: %s. Choose a folder you can write to: dara init my-app',
   },
+  DARA_ERR_TRACING_SDK_MISSING: {
+    status: 500,
+    message:
+      '%s asks for traces, but @opentelemetry/sdk-node is not installed. Install it beside dara-ts (npm install @opentelemetry/sdk-node), or unset the OTEL_* variables to run without tracing.',
+  },
   DARA_ERR_AUTH_NO_CREDENTIALS: {
     status: 401,
     message:

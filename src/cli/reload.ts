@@ -1,12 +1,19 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { basename, dirname, relative, resolve, sep } from 'node:path'
+import { basename, dirname, extname, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ManifestRoute } from '../server/manifest.ts'
 import type { GoMessage } from './reload-child.ts'
 import type { StartOptions } from './start.ts'
 
-const WARM_CHILD = fileURLToPath(new URL('./reload-child.ts', import.meta.url))
+// .js once compiled; .ts where this repository runs src/ through tsx, which the
+// warm child then needs too.
+const OWN_EXTENSION = extname(fileURLToPath(import.meta.url))
+const WARM_CHILD = fileURLToPath(new URL(`./reload-child${OWN_EXTENSION}`, import.meta.url))
+const WARM_CHILD_ARGV =
+  OWN_EXTENSION === '.ts'
+    ? [...process.execArgv, '--import', import.meta.resolve('tsx')]
+    : process.execArgv
 /** How long a stopping server may finish its requests before it is killed. */
 const STOP_GRACE_MS = 300
 /** Saves that land together (an editor's write and rename) make one restart. */
@@ -113,11 +120,7 @@ export async function startWithReload(options: StartOptions): Promise<void> {
 
   // The next server waits loaded (Node, TypeScript loader, framework) for the next change.
   const warm = (): ChildProcess =>
-    fork(WARM_CHILD, [], {
-      env,
-      execArgv: ['--import', import.meta.resolve('tsx')],
-      stdio: 'inherit',
-    })
+    fork(WARM_CHILD, [entry], { env, execArgv: WARM_CHILD_ARGV, stdio: 'inherit' })
   let spare: ChildProcess | undefined
 
   /** `changedAt`: when the first file of this restart changed, so the time printed is the user's wait. */

@@ -1,13 +1,13 @@
 import { ComponentInstance } from '../definitions/component-instance.ts'
 import type { Action } from './actions.ts'
 import { csvLimits, type CsvLimits } from './csv-rows.ts'
+import { setUploadSpec } from './upload-registry.ts'
 import { upload } from './upload-route.ts'
 import {
   CSV_ACCEPT,
   DEFAULT_CSV_MAX_SIZE,
   DEFAULT_MAX_SIZE,
   type UploadResolver,
-  type UploadSpec,
 } from './upload-spec.ts'
 
 /** The options of an UploadDropzone. */
@@ -35,13 +35,6 @@ export interface UploadDropzoneProps {
    * (1,000) and `maxBytes`, their size as JSON (32 MiB).
    */
   readonly csv?: CsvLimits
-}
-
-const specs = new WeakMap<ComponentInstance, UploadSpec>()
-
-/** The upload spec of a dropzone, or undefined for any other component. */
-export function uploadSpecOf(component: ComponentInstance): UploadSpec | undefined {
-  return specs.get(component)
 }
 
 /**
@@ -81,6 +74,6 @@ export class UploadDropzone extends ComponentInstance {
       enablePaste: props.enablePaste ?? false,
       maxSize,
     })
-    specs.set(this, { accept, resolver: props.resolver, maxSize, csv })
+    setUploadSpec(this, { accept, resolver: props.resolver, maxSize, csv })
   }
 }

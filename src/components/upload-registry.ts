@@ -1,6 +1,33 @@
 import type { Socket } from 'node:net'
 import type { UploadSpec } from './upload-spec.ts'
 
+// The server asks these two questions of every app, dropzones or not: they
+// live here, apart from the upload route and the UploadDropzone class, so that
+// answering them loads neither (nor zod, which the route's query schema needs).
+
+const uploadRoutes = new WeakSet<object>()
+const dropzoneSpecs = new WeakMap<object, UploadSpec>()
+
+/** Marks the upload route (done once, where it is defined). */
+export function markUploadRoute(route: object): void {
+  uploadRoutes.add(route)
+}
+
+/** Whether `route` is the upload route, which parses multipart itself. */
+export function isUploadRoute(route: object): boolean {
+  return uploadRoutes.has(route)
+}
+
+/** Records what a dropzone accepts (done by its constructor). */
+export function setUploadSpec(component: object, spec: UploadSpec): void {
+  dropzoneSpecs.set(component, spec)
+}
+
+/** The upload spec of a dropzone, or undefined for any other component. */
+export function uploadSpecOf(component: object): UploadSpec | undefined {
+  return dropzoneSpecs.get(component)
+}
+
 /** Where an app keeps its dropzones by id: a decoration of its Fastify instance. */
 export const UPLOAD_REGISTRY = Symbol('dara-ts.uploads')
 

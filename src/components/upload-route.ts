@@ -12,6 +12,7 @@ import { csvAnswer, formatSize } from './csv-rows.ts'
 import { createUploadFile } from './upload-file.ts'
 import { UploadGuard } from './upload-guard.ts'
 import {
+  markUploadRoute,
   uploadObserverOf,
   uploadRegistryOf,
   uploadTimingOf,
@@ -79,6 +80,7 @@ export const upload = frameworkRoute(
     },
   ),
 )
+markUploadRoute(upload)
 
 /** What a dropzone without a resolver answers: its rows, already written as JSON. */
 class CsvAnswer {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import { DaraError } from '../errors.ts'
 
 /** The data fields of a configuration class: its properties that are not methods. */
@@ -50,7 +50,7 @@ function validate(className: string, schema: z.ZodType | undefined, fields: unkn
     )
   }
   if (!schema) return fields
-  const strict = schema instanceof z.ZodObject ? schema.strict() : schema
+  const strict = isObjectSchema(schema) ? schema.strict() : schema
   const result = strict.safeParse(fields)
   if (result.success) {
     if (typeof result.data !== 'object' || result.data === null) {
@@ -66,6 +66,12 @@ function validate(className: string, schema: z.ZodType | undefined, fields: unkn
     return `${field}: ${issue.message}`
   })
   throw new DaraError('DARA_ERR_CONFIG_INVALID', className, problems.join('; '))
+}
+
+// Asked of the schema itself, not with `instanceof z.ZodObject`: this module
+// loads with every app, and zod (about 100 modules) only with the apps that use it.
+function isObjectSchema(schema: z.ZodType): schema is z.ZodObject {
+  return schema.def.type === 'object' && 'strict' in schema && typeof schema.strict === 'function'
 }
 
 function describe(value: unknown): string {

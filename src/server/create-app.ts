@@ -1,5 +1,4 @@
 import type { TracerProvider } from '@opentelemetry/api'
-import multipart from '@fastify/multipart'
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -30,8 +29,12 @@ import { registerMiddleware } from './middleware.ts'
 import { BackgroundTasks } from './background.ts'
 import { createHandler } from './pipeline.ts'
 import { fastifySchema } from './response-schema.ts'
-import { UPLOAD_REGISTRY, UPLOAD_TIMING, type UploadTiming } from '../components/upload-registry.ts'
-import { upload } from '../components/upload-route.ts'
+import {
+  isUploadRoute,
+  UPLOAD_REGISTRY,
+  UPLOAD_TIMING,
+  type UploadTiming,
+} from '../components/upload-registry.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
 import { pageRoutes, scanPages } from './pages.ts'
@@ -329,12 +332,16 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
         : {}),
       ...fastifySchema(plan.response),
       // An upload keeps its own time (UploadGuard): the handler timeout starts once its file is in.
-      handler: createHandler(plan, background, plan.route === upload ? 0 : limits.handlerTimeout),
+      handler: createHandler(
+        plan,
+        background,
+        isUploadRoute(plan.route) ? 0 : limits.handlerTimeout,
+      ),
     })
   }
   void app.register(
     fp((instance, _options, done) => {
-      for (const plan of plans) if (plan.route !== upload) mount(instance, plan)
+      for (const plan of plans) if (!isUploadRoute(plan.route)) mount(instance, plan)
       registerAllowedMethods(instance, plans, (cors?.origins.length ?? 0) > 0)
       if (docsEnabled(state.docs)) {
         registerDocs(instance, plans, state.docs, (path) => createAuthHook(identify, { path }))
@@ -342,7 +349,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       done()
     }),
   )
-  const uploadPlan = plans.find((plan) => plan.route === upload)
+  const uploadPlan = plans.find((plan) => isUploadRoute(plan.route))
   if (uploadPlan) {
     // Multipart parsing is registered for the upload route alone: other routes
     // keep answering 415 to a multipart body.
@@ -364,7 +371,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       // with DARA_ERR_UPLOAD_NOT_MULTIPART (how to send a file) and read away.
       instance.removeAllContentTypeParsers()
       instance.addContentTypeParser('*', (_request, _payload, done) => done(null))
-      await instance.register(multipart)
+      // Loaded only for an app with the upload route.
+      await instance.register(import('@fastify/multipart'))
       mount(instance, uploadPlan)
     })
   }

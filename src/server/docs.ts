@@ -1,15 +1,16 @@
 import { createReadStream } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import type { DocsOptions } from '../config/state.ts'
 import type { createAuthHook } from './auth.ts'
-import { buildOpenApi } from './openapi.ts'
 import type { RoutePlan } from './plan.ts'
 
-// The explorer is Swagger UI, served from the files its npm package ships: the
-// page works offline, and nothing in it is fetched from anywhere but this app.
-const SWAGGER_UI = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+// The explorer is Swagger UI, served from the few files of swagger-ui-dist that
+// `npm run build` copies into the package's dist/swagger-ui (with their licence):
+// the page works offline, nothing in it is fetched from anywhere but this app,
+// and an app's install does not pull swagger-ui-dist. The same path from
+// src/server/ and dist/server/.
+const SWAGGER_UI = new URL('../../dist/swagger-ui/', import.meta.url)
 
 /** The package files the page loads, by the name it loads them under. */
 const ASSETS: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
@@ -81,7 +82,10 @@ export function registerDocs(
   const title = options.title ?? 'dara-ts app'
   let document: string | undefined
 
-  app.get('/api/openapi.json', guard('/api/openapi.json'), (_request, reply) => {
+  app.get('/api/openapi.json', guard('/api/openapi.json'), async (_request, reply) => {
+    // Loaded with the first request for it: it needs zod's JSON Schema
+    // conversion, which an app's start does not.
+    const { buildOpenApi } = await import('./openapi.ts')
     document ??= JSON.stringify(
       buildOpenApi(plans, {
         title,
@@ -118,7 +122,7 @@ export function registerDocs(
       return reply
         .type(asset.type)
         .header('cache-control', 'public, max-age=86400')
-        .send(createReadStream(join(SWAGGER_UI, asset.file)))
+        .send(createReadStream(fileURLToPath(new URL(asset.file, SWAGGER_UI))))
     },
   )
 }

@@ -1,7 +1,6 @@
 import type { LoginLimit } from '../auth/auth-config.ts'
 import { MemorySessionStore } from '../auth/memory-session-store.ts'
-import { uploadRegistryOf } from '../components/upload-registry.ts'
-import { upload } from '../components/upload-route.ts'
+import { isUploadRoute, uploadRegistryOf } from '../components/upload-registry.ts'
 import type { ConfigurationBuilder } from '../config/configuration-builder.ts'
 import { builderState, type RouteOrigin } from '../config/state.ts'
 import { authConfigOf } from './auth-setup.ts'
@@ -67,7 +66,7 @@ function exactSize(bytes: number): string {
 
 function limitsOf(plan: RoutePlan, sources: LimitSources): Record<string, string> {
   const limits: Record<string, string> = {}
-  if (plan.route === upload && sources.largestFile > 0)
+  if (isUploadRoute(plan.route) && sources.largestFile > 0)
     limits['file'] = exactSize(sources.largestFile)
   if (plan.route.method === 'POST' && plan.path === '/api/auth/session') {
     const { perUserAddress, perUser, perAddress, delaySeconds, maxDelaySeconds } = sources.login

@@ -1,6 +1,6 @@
 import type { AuthConfig } from '../auth/auth-config.ts'
 import { DefaultAuthConfig } from '../auth/auth-config.ts'
-import { uploadSpecOf } from '../components/upload-dropzone.ts'
+import { uploadSpecOf } from '../components/upload-registry.ts'
 import type { UploadSpec } from '../components/upload-spec.ts'
 import type { ComponentJson, MenuJson, PageJson, UiConfigJson } from '../components/wire.ts'
 import {

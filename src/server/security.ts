@@ -1,4 +1,3 @@
-import cors from '@fastify/cors'
 import type {
   FastifyInstance,
   FastifyReply,
@@ -141,7 +140,8 @@ export function registerCors(app: FastifyInstance, options: CorsOptions | undefi
       )
     }
   }
-  void app.register(cors, {
+  // Loaded only when CORS is on; Fastify registers the module's default export.
+  void app.register(import('@fastify/cors'), {
     origin: any ? '*' : [...options.origins],
     credentials: options.credentials ?? false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],

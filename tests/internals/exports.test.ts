@@ -1,59 +1,22 @@
 // Every subpath in package.json's exports resolves and exports something, and
-// each names an entry file that exists.
+// each names its TypeScript source (the dara-ts-source condition, which this
+// repository runs) and the compiled files beside each other in dist/. The
+// consumer test (tests/consumer/) installs the packed package and proves the
+// compiled side.
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
+import { PUBLIC_NAMES as EXPECTED } from '../helpers/public-api.ts'
 
+type Conditions = Record<string, string>
 interface Manifest {
   readonly name: string
-  readonly exports: Record<string, string | { types: string; default: string }>
+  readonly exports: Record<string, string | Conditions>
+  readonly imports: Record<string, Conditions>
 }
 const manifest = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ) as Manifest
-
-const EXPECTED: Record<string, readonly string[]> = {
-  '.': ['ConfigurationBuilder', 'createApp', 'DaraError'],
-  './http': [
-    'get',
-    'post',
-    'put',
-    'patch',
-    'del',
-    'delete',
-    'ApiRoute',
-    'HttpError',
-    'dependency',
-    'sse',
-  ],
-  './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
-  './testing': ['testApp', 'mintToken', 'checkRouteManifest', 'routeManifest'],
-  './auth': [
-    'USER',
-    'SESSION',
-    'AuthConfig',
-    'DefaultAuthConfig',
-    'BasicAuthConfig',
-    'MultiBasicAuthConfig',
-    'hashPassword',
-    'verifyPassword',
-    'MemorySessionStore',
-    'RedisSessionStore',
-    'SESSION_COOKIE',
-  ],
-  './client': ['createClient', 'ResponseError', 'HttpError'],
-  './components': [
-    'Stack',
-    'Card',
-    'Heading',
-    'Text',
-    'Button',
-    'UploadDropzone',
-    'refresh',
-    'navigate',
-  ],
-  './endpoints': ['upload'],
-}
 
 void test('the exports map holds exactly the public subpaths', () => {
   assert.deepEqual(
@@ -62,11 +25,37 @@ void test('the exports map holds exactly the public subpaths', () => {
   )
 })
 
+/** The conditions of an entry: its source first, then what a user's Node and tsc resolve, in dist/. */
+function compiled(source: string): Conditions {
+  const out = source.replace(/^\.\/src\//, './dist/').replace(/\.ts$/, '')
+  return {
+    'dara-ts-source': source,
+    types: `${out}.d.ts`,
+    import: `${out}.js`,
+    default: `${out}.js`,
+  }
+}
+
+void test('each entry is its source under dara-ts-source, else the compiled file in dist/', () => {
+  for (const [subpath, entry] of Object.entries(manifest.exports)) {
+    if (subpath === './package.json') continue
+    assert.ok(typeof entry === 'object', `${subpath} has conditions`)
+    const source = entry['dara-ts-source'] ?? ''
+    assert.ok(source.startsWith('./src/'), `${subpath} names its source`)
+    // Order matters: Node and tsc take the first condition they know.
+    assert.deepEqual(Object.entries(entry), Object.entries(compiled(source)), subpath)
+    assert.ok(existsSync(new URL(`../../${source}`, import.meta.url)), source)
+  }
+  const cli = manifest.imports['#cli']
+  assert.deepEqual(cli, { 'dara-ts-source': './src/cli/main.ts', default: './dist/cli/main.js' })
+})
+
+void test('this repository runs the source: dara-ts resolves to src/', () => {
+  assert.equal(import.meta.resolve('dara-ts'), new URL('../../src/index.ts', import.meta.url).href)
+})
+
 for (const [subpath, names] of Object.entries(EXPECTED)) {
   void test(`${subpath} resolves by name and exports its public names`, async () => {
-    const entry = manifest.exports[subpath]
-    assert.ok(entry && typeof entry === 'object', `${subpath} has types and default`)
-    assert.ok(existsSync(new URL(`../../${entry.types}`, import.meta.url)), entry.types)
     const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`
     const module = (await import(specifier)) as Record<string, unknown>
     for (const name of names)

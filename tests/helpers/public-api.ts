@@ -1,0 +1,45 @@
+// The public subpaths of dara-ts and names each must export: checked in this
+// repository (tests/internals/exports.test.ts) and in the packed package
+// (tests/consumer/).
+export const PUBLIC_NAMES: Record<string, readonly string[]> = {
+  '.': ['ConfigurationBuilder', 'createApp', 'DaraError'],
+  './http': [
+    'get',
+    'post',
+    'put',
+    'patch',
+    'del',
+    'delete',
+    'ApiRoute',
+    'HttpError',
+    'dependency',
+    'sse',
+  ],
+  './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
+  './testing': ['testApp', 'mintToken', 'checkRouteManifest', 'routeManifest'],
+  './auth': [
+    'USER',
+    'SESSION',
+    'AuthConfig',
+    'DefaultAuthConfig',
+    'BasicAuthConfig',
+    'MultiBasicAuthConfig',
+    'hashPassword',
+    'verifyPassword',
+    'MemorySessionStore',
+    'RedisSessionStore',
+    'SESSION_COOKIE',
+  ],
+  './client': ['createClient', 'ResponseError', 'HttpError'],
+  './components': [
+    'Stack',
+    'Card',
+    'Heading',
+    'Text',
+    'Button',
+    'UploadDropzone',
+    'refresh',
+    'navigate',
+  ],
+  './endpoints': ['upload'],
+}
