@@ -2,9 +2,6 @@
 // package, in fresh projects outside this repository. SETUP_STEPS run once;
 // NODE_STEPS once for each Node binary under test. A failure names its step.
 //
-// `dara init` (once the CLI has it) belongs here as a NODE_STEPS entry: run
-// `<node> <commonjs project>/node_modules/.bin/dara init app` in ctx.root, then
-// the app's own `npm test`, with exec() and ctx as the other steps use them.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -47,8 +44,8 @@ export interface NodeStep {
   run(ctx: Context, line: NodeLine): Promise<string | void>
 }
 
-/** What a user may see in the tarball: the build, the bin, the licence and the docs. */
-const PACKED = /^(?:dist\/|bin\/|package\.json$|LICENSE$|README\.md$|CHANGELOG\.md$)/
+/** What a user may see in the tarball: the build, the bin, `dara init`'s template, the licence and the docs. */
+const PACKED = /^(?:dist\/|bin\/|templates\/|package\.json$|LICENSE$|README\.md$|CHANGELOG\.md$)/
 const MUST_PACK = [
   'LICENSE',
   'bin/dara.js',
@@ -58,6 +55,7 @@ const MUST_PACK = [
   'dist/cli/main.js',
   'dist/ui/index.html',
   'dist/swagger-ui/swagger-ui-bundle.js',
+  'templates/app/main.ts',
   'dist/swagger-ui/LICENSE',
 ]
 /** Packages a minimal app must not install: telemetry, the docs page's source, the tracing SDK. */
@@ -171,7 +169,7 @@ async function initConfig(ctx: Context, tsc: string, file: string): Promise<void
 
 export const SETUP_STEPS: readonly Step[] = [
   {
-    name: 'npm pack: the tarball holds dist/, bin/, LICENSE, README and CHANGELOG only',
+    name: 'npm pack: the tarball holds dist/, bin/, templates/, LICENSE, README and CHANGELOG only',
     async run(ctx) {
       if (ctx.tarball !== undefined) return `reusing ${ctx.tarball}`
       const packed = await exec('npm', ['pack', '--json', '--pack-destination', ctx.root], {
@@ -382,6 +380,27 @@ console.log(await greet(${JSON.stringify(dara.url)}))`,
         result.code === 1 && result.stderr.trim() === expected,
         `exit ${result.code}, stderr:\n${tail(result.stderr)}`,
       )
+    },
+  },
+  {
+    name: 'dara init writes an app that passes its own npm test, with the packed dara-ts',
+    async run(ctx, { node, version }) {
+      check(ctx.tarball !== undefined, 'no tarball')
+      const dir = join(ctx.root, `init-app-${version}`)
+      const bin = join(ctx.commonjs, 'node_modules', '.bin', 'dara')
+      const init = await exec(node, [bin, 'init', dir], { cwd: ctx.root, timeoutMs: 60_000 })
+      check(init.stdout.includes('npm install'), `dara init said:\n${tail(init.stdout)}`)
+      // The package is not on the registry under test: the app gets the tarball.
+      await exec(node, [npmCli(), 'install', '--no-audit', '--no-fund', ctx.tarball], {
+        cwd: dir,
+        timeoutMs: 600_000,
+      })
+      const result = await exec(node, [npmCli(), 'test'], {
+        cwd: dir,
+        allowFailure: true,
+        timeoutMs: 300_000,
+      })
+      check(result.code === 0, `npm test of the app:\n${tail(result.stdout + result.stderr, 40)}`)
     },
   },
 ]

@@ -12,7 +12,7 @@ import { SECRET, manualClock } from '../helpers/auth.ts'
 
 const CLIENT = '203.0.113.7'
 const LIMITED = {
-  detail: 'Too many failed logins for this address: try again in 60 seconds',
+  detail: 'Too many failed logins for this address: try again in 30 seconds',
   code: 'DARA_ERR_AUTH_RATE_LIMITED',
 }
 

@@ -119,7 +119,7 @@ void describe('three processes behind HAProxy, one Redis', { skip: needed }, () 
           assert.equal(field(res.body, 'code'), 'DARA_ERR_AUTH_RATE_LIMITED')
           assert.match(
             String(field(res.body, 'detail')),
-            /^Too many failed logins for this user: try again in \d+ seconds$/,
+            /^Too many failed logins for this user from this address: try again in \d+ seconds$/,
           )
           assert.match(String(res.headers['retry-after']), /^\d+$/)
           limitedBy.add(String(res.headers['x-instance']))
