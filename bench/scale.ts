@@ -7,6 +7,7 @@
 //   npm run bench:scale                3 rounds of 10 s a case; rewrites the scale section
 //                                      of bench/RESULTS.md
 //   npm run bench:scale -- --quick     1 round of 3 s; writes bench/results/scale.md
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { parseArgs } from 'node:util'
@@ -47,6 +48,12 @@ interface Measured {
   readonly sample: Sample
   /** Server CPU (every process of the case) per request, in µs. */
   readonly cpuUs: number
+  /** The first process group's part of it (HAProxy's, behind the balancer), in µs. */
+  readonly firstUs: number
+  /** wrk's CPU per request, in µs: what the load takes from the same cores. */
+  readonly clientUs: number
+  /** Cores the case's processes kept busy: their CPU seconds over the wall-clock seconds. */
+  readonly cores: number
 }
 
 const median = (values: readonly number[]): number => {
@@ -55,6 +62,13 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2
     ? (sorted[mid] ?? NaN)
     : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+/** CPU seconds of this process's children that have ended: wrk's, once each run is over. */
+function endedChildrenCpu(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[13]) + Number(fields[14])) / HZ
 }
 const cpuOf = (targets: readonly Running[]): number =>
   targets.flatMap((t) => t.pids()).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0)
@@ -137,9 +151,16 @@ async function main(): Promise<void> {
       const order = [...cases.slice(round % cases.length), ...cases.slice(0, round % cases.length)]
       for (const c of order) {
         const before = cpuOf(c.costs)
+        const firstBefore = cpuOf(c.costs.slice(0, 1))
+        const clientBefore = endedChildrenCpu()
+        const startedAt = performance.now()
         const sample = await tool.run(requestOf(c), settings.seconds)
-        const cpuUs = ((cpuOf(c.costs) - before) / sample.requests) * 1e6
-        results.get(c.id)?.push({ sample, cpuUs })
+        const wall = (performance.now() - startedAt) / 1000
+        const clientUs = ((endedChildrenCpu() - clientBefore) / sample.requests) * 1e6
+        const used = cpuOf(c.costs) - before
+        const cpuUs = (used / sample.requests) * 1e6
+        const firstUs = ((cpuOf(c.costs.slice(0, 1)) - firstBefore) / sample.requests) * 1e6
+        results.get(c.id)?.push({ sample, cpuUs, firstUs, clientUs, cores: used / wall })
         console.log(`bench:scale: round ${round + 1} ${c.label}: ${fmt(sample.rps)} req/s`)
       }
     }
@@ -151,6 +172,9 @@ async function main(): Promise<void> {
         p50: median(runs.map((r) => r.sample.p50Ms)),
         p99: median(runs.map((r) => r.sample.p99Ms)),
         cpuUs: median(runs.map((r) => r.cpuUs)),
+        firstUs: median(runs.map((r) => r.firstUs)),
+        clientUs: median(runs.map((r) => r.clientUs)),
+        cores: median(runs.map((r) => r.cores)),
         errors: runs.reduce((n, r) => n + r.sample.non2xx + r.sample.socketErrors, 0),
         rounds: runs.map((r) => fmt(r.sample.rps)).join(', '),
       }
@@ -165,7 +189,7 @@ async function main(): Promise<void> {
       const s = summary(c.id)
       const base = versus[c.id]
       const ratio = base ? `${(s.rps / summary(base).rps).toFixed(2)}×` : ''
-      return `| ${c.label} | ${fmt(s.rps)} | ${s.p50.toFixed(2)} ms | ${s.p99.toFixed(2)} ms | ${s.cpuUs.toFixed(1)} µs | ${ratio} | ${s.rounds} | ${s.errors} |`
+      return `| ${c.label} | ${fmt(s.rps)} | ${s.p50.toFixed(2)} ms | ${s.p99.toFixed(2)} ms | ${s.cpuUs.toFixed(1)} µs | ${s.cores.toFixed(2)} | ${s.clientUs.toFixed(1)} µs | ${ratio} | ${s.rounds} | ${s.errors} |`
     })
     const workersRatio = summary('w2-auth').rps / summary('w1-auth').rps
     // One core's worth of the authenticated route, from what every process of the
@@ -178,13 +202,13 @@ async function main(): Promise<void> {
       '',
       '## Workers and load balancer',
       '',
-      `Written by \`npm run bench:scale${quick ? ' -- --quick' : ''}\` on ${started.toISOString()}, load average ${load} when it started; ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}. Load: ${tool.description}; ${settings.rounds} round(s) of ${settings.seconds} s a case after a warm-up of ${settings.warmupSeconds} s, medians over the rounds. Every server is \`dara start bench/servers/scale-app.ts\` with \`NODE_ENV=production\` and its sessions in one redis-server; HAProxy runs deploy/haproxy.cfg. CPU/req adds up every process of the case (primary and workers; HAProxy and its three servers) over the requests wrk counted. wrk itself runs on the same cores.`,
+      `Written by \`npm run bench:scale${quick ? ' -- --quick' : ''}\` on ${started.toISOString()}, load average ${load} when it started; ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}. Load: ${tool.description}; ${settings.rounds} round(s) of ${settings.seconds} s a case after a warm-up of ${settings.warmupSeconds} s, medians over the rounds. Every server is \`dara start bench/servers/scale-app.ts\` with \`NODE_ENV=production\` and its sessions in one redis-server; HAProxy runs deploy/haproxy.cfg. CPU/req adds up every process of the case (primary and workers; HAProxy and its three servers) over the requests wrk counted; wrk runs on the same cores, and its own CPU/req is beside it. "cores busy" is the CPU time of the case's processes over the wall-clock time: what they got of the machine.`,
       '',
-      '| case | req/s | p50 | p99 | CPU/req | vs | each round req/s | non-2xx + socket errors |',
-      '| --- | --: | --: | --: | --: | --: | --: | --: |',
+      '| case | req/s | p50 | p99 | CPU/req | cores busy | wrk CPU/req | vs | each round req/s | non-2xx + socket errors |',
+      '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
       ...rows,
       '',
-      `\`--workers 2\` against \`--workers 1\`, authenticated: ${workersRatio.toFixed(2)}× (goal ≥ ${WORKERS_GOAL}×: ${workersRatio >= WORKERS_GOAL ? 'met' : 'NOT met'}).`,
+      `\`--workers 2\` against \`--workers 1\`, authenticated: ${workersRatio.toFixed(2)}× (goal ≥ ${WORKERS_GOAL}×: ${workersRatio >= WORKERS_GOAL ? 'met' : 'NOT met'}). HAProxy's own part of CPU/req behind the balancer: ${summary('lb-hello').firstUs.toFixed(1)} µs (hello), ${summary('lb-auth').firstUs.toFixed(1)} µs (auth).`,
       '',
       `On paper, a 16-core machine: the authenticated route costs ${cpuUs.toFixed(1)} µs of CPU per request across the processes of \`--workers 2\`, so one core serves at most ${fmt(perCore)} req/s, and \`--workers 16\` (or \`auto\`) at most ${fmt(16 * perCore)} req/s, with the clients on other machines: node:cluster's primary only hands each new connection to a worker, and the workers share nothing but Redis, which an authenticated request does not touch (tokens and revocations are checked in memory).`,
       '',

@@ -215,7 +215,7 @@ void test('an app without pages serves no UI: / is a JSON 404', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/' })
   assert.equal(res.statusCode, 404)
   assert.deepEqual(res.json(), { detail: 'Not Found' })
-  // The probes are every app's; nothing of the UI joins them.
+  // Under /api/core only the probes: no upload route without a dropzone.
   assert.deepEqual(
     app.routePlans.filter((plan) => plan.path.startsWith('/api/core')).map((plan) => plan.path),
     ['/api/core/health', '/api/core/ready'],
