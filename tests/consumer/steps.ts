@@ -186,7 +186,10 @@ export const SETUP_STEPS: readonly Step[] = [
       check(tarball !== undefined, `npm pack printed no report:\n${tail(packed.stdout)}`)
       const paths = tarball.files.map((file) => file.path)
       const stray = paths.filter(
-        (path) => !PACKED.test(path) || /\.test\.|(?<!\.d)\.ts$/.test(path),
+        // The template is the user's own TypeScript, test included; the build is JavaScript.
+        (path) =>
+          !PACKED.test(path) ||
+          (!path.startsWith('templates/') && /\.test\.|(?<!\.d)\.ts$/.test(path)),
       )
       check(stray.length === 0, `the tarball holds files a user does not need: ${stray.join(', ')}`)
       const missing = MUST_PACK.filter((path) => !paths.includes(path))
