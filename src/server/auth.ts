@@ -73,31 +73,34 @@ export function createAuthHook(
     if (!anyScope) checkScopes(identity, scopes, request.method, route.path)
     requestIdentity.set(request, identity)
   }
+  /** Admits the identity and goes on, or ends the hook with the refusal. */
+  const settle = (request: FastifyRequest, identity: Identity, done: HookHandlerDoneFunction) => {
+    try {
+      admit(request, identity)
+    } catch (error) {
+      done(asError(error))
+      return
+    }
+    done()
+  }
   if (!groups && !clearCookie) {
-    // A callback hook, not an async one: a synchronous answer costs no promise.
+    // A callback hook, not an async one: a synchronous answer costs no promise,
+    // and nothing is made per request but a closure when the store answers later.
     return function authenticate(
       request: FastifyRequest,
       _reply: FastifyReply,
       done: HookHandlerDoneFunction,
     ): void {
-      const settle = (identity: Identity): void => {
-        try {
-          admit(request, identity)
-        } catch (error) {
-          done(error instanceof Error ? error : new Error(String(error)))
-          return
-        }
-        done()
-      }
       let identity: Identity | Promise<Identity>
       try {
         identity = identify(request)
       } catch (error) {
-        done(error instanceof Error ? error : new Error(String(error)))
+        done(asError(error))
         return
       }
-      if (identity instanceof Promise) identity.then(settle, done)
-      else settle(identity)
+      if (identity instanceof Promise) {
+        identity.then((found) => settle(request, found, done), done)
+      } else settle(request, identity, done)
     }
   }
   const needed = groups?.map((g) => JSON.stringify(g)).join(' or ')
@@ -118,6 +121,10 @@ export function createAuthHook(
     }
     admit(request, identity)
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
 }
 
 /** A token made with scopes reaches only the routes that list one of them. */

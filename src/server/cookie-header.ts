@@ -4,9 +4,10 @@
  * most specific cookie first. No prototype, so a cookie named `__proto__` is a
  * plain entry.
  */
-export function parseCookies(header: string | undefined): Record<string, string> {
+export function parseCookies(header: string | undefined): Readonly<Record<string, string>> {
+  // Most requests send none: one shared empty map, not a new one per request.
+  if (!header) return NO_COOKIES
   const cookies = Object.create(null) as Record<string, string>
-  if (!header) return cookies
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=')
     if (eq === -1) continue
@@ -19,6 +20,10 @@ export function parseCookies(header: string | undefined): Record<string, string>
   }
   return cookies
 }
+
+const NO_COOKIES: Readonly<Record<string, string>> = Object.freeze(
+  Object.create(null) as Record<string, string>,
+)
 
 function decode(value: string): string {
   if (!value.includes('%')) return value

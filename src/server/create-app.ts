@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify'
 import fp from 'fastify-plugin'
-import pino, { type DestinationStream } from 'pino'
+import pino, { type DestinationStream, type Logger } from 'pino'
 import type { SessionStore } from '../auth/session-store.ts'
 import type { Clock } from '../auth/tokens.ts'
 import { builderState } from '../config/state.ts'
@@ -22,12 +22,12 @@ import { healthRoutes, PROBE_PATHS, type Phase } from './health.ts'
 import { registerFormBody } from './form-body.ts'
 import { guardJsonDepth } from './json-body.ts'
 import { checkingInterval, parseWhole, resolveLimits, type ServerLimits } from './limits.ts'
-import { lingerAfterAnswer } from './linger.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
+import { requestLoggerFactory } from './request-logger.ts'
 import { BackgroundTasks } from './background.ts'
-import { createHandler } from './pipeline.ts'
+import { createHandler, IDENTITY } from './pipeline.ts'
 import { fastifySchema } from './response-schema.ts'
 import {
   isUploadRoute,
@@ -190,13 +190,14 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     ...[...routes].map((route) => planRoute(route, configurations)),
   ]
 
-  const logger: FastifyBaseLogger =
+  const pinoLogger: Logger =
     options.logger === false
       ? pino({ level: 'silent' })
       : pino(
           { level: options.logger?.level ?? process.env['DARA_LOG_LEVEL'] ?? 'info' },
           options.logger?.stream,
         )
+  const logger: FastifyBaseLogger = pinoLogger
   const limits = resolveLimits(options.limits)
   const trust = resolveTrustProxy(options.trustProxy)
   const shutdownDelay = shutdownDelayOf(options.shutdownDelay)
@@ -224,6 +225,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     ...(trust === undefined ? {} : { trustProxy: trust }),
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new QuietLogController(redaction),
+    // request.log is made on its first line: most requests write none.
+    childLoggerFactory: requestLoggerFactory,
   })
   for (const warning of state.warnings) app.log.warn(warning)
   warnOnTrustAll(app, trust)
@@ -234,14 +237,32 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     )
   }
 
-  // First of the onResponse hooks, so that it runs in the same turn as Node's
-  // own end of the response, before a `Connection: close` answer closes the socket.
-  app.addHook('onResponse', function linger(request, _reply, done) {
-    if (!request.raw.complete) lingerAfterAnswer(request.raw)
-    done()
-  })
+  // One line per request, at info; in production at debug, so that the default
+  // level leaves it out (the line costs about a quarter of a small request's
+  // time). The hook is there only when the level at start writes the line: a
+  // level the logger leaves out costs no hook at all. A callback hook, not an
+  // async one: no promise per request.
+  const requestLevel = process.env['NODE_ENV'] === 'production' ? 'debug' : 'info'
+  if (pinoLogger.isLevelEnabled(requestLevel)) {
+    app.addHook('onResponse', function logRequest(request, reply, done) {
+      const level = PROBE_PATHS.has(request.url) ? 'debug' : requestLevel
+      if (pinoLogger.isLevelEnabled(level)) {
+        request.log[level](
+          {
+            method: request.method,
+            url: redaction.url(request.url),
+            status: reply.statusCode,
+            ms: Math.round(reply.elapsedTime * 10) / 10,
+          },
+          'request',
+        )
+      }
+      done()
+    })
+  }
+  app.decorateRequest(IDENTITY, null)
   app.server.maxConnections = limits.maxConnections
-  securityHooks(app, headers, () => phase === 'closing')
+  securityHooks(app, headers, () => phase === 'closing', trust !== undefined)
   registerCors(app, cors)
   guardJsonDepth(app, limits.maxJsonDepth)
   registerFormBody(app)
@@ -253,23 +274,6 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
-  // One line per request, at info; in production at debug, so that the default
-  // level leaves it out: the line costs about a quarter of a small request's time.
-  // A callback hook, not an async one: no promise per request.
-  const requestLevel = process.env['NODE_ENV'] === 'production' ? 'debug' : 'info'
-  app.addHook('onResponse', function logRequest(request, reply, done) {
-    request.log[PROBE_PATHS.has(request.url) ? 'debug' : requestLevel](
-      {
-        method: request.method,
-        url: redaction.url(request.url),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    )
-    done()
-  })
-
   const stops: (() => unknown)[] = []
   app.addHook('onReady', async () => {
     // Serve once the store can vouch for revocations; if it cannot yet (Redis

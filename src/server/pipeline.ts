@@ -42,8 +42,29 @@ export class AppFault extends Error {
   }
 }
 
-/** The identity each authenticated request carries from its onRequest hook to its handler. */
-export const requestIdentity = new WeakMap<FastifyRequest, Identity>()
+/** Where a request keeps its identity: a property every request has from birth (decorateRequest). */
+export const IDENTITY: unique symbol = Symbol('dara-ts identity')
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller, set by an authenticated route's onRequest hook; null elsewhere. */
+    [IDENTITY]: Identity | null
+  }
+}
+
+/**
+ * The identity each authenticated request carries from its onRequest hook to
+ * its handler: a property of the request (declared on every request by
+ * createApp, so that setting it changes no object's shape), not a WeakMap entry.
+ */
+export const requestIdentity = {
+  get(request: FastifyRequest): Identity | undefined {
+    return request[IDENTITY] ?? undefined
+  },
+  set(request: FastifyRequest, identity: Identity): void {
+    request[IDENTITY] = identity
+  },
+}
 
 type Inputs = Pick<RouteOptions, 'params' | 'query' | 'body' | 'headers' | 'cookies'>
 const CHECKS: readonly (readonly [keyof Inputs, Location])[] = [

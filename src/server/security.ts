@@ -5,6 +5,7 @@ import type {
   HookHandlerDoneFunction,
 } from 'fastify'
 import { DaraError } from '../errors.ts'
+import { lingerAfterAnswer } from './linger.ts'
 
 /** Which browsers may call the API from other origins. Off unless given. */
 export interface CorsOptions {
@@ -85,8 +86,11 @@ export function securityHooks(
   app: FastifyInstance,
   sets: HeaderSets,
   isClosing: () => boolean,
+  behindProxy: boolean,
 ): void {
-  const { api, ui, hsts } = sets
+  const { api, ui } = sets
+  // The app's own server speaks http: only a trusted proxy can say a request came over https.
+  const hsts = behindProxy ? sets.hsts : undefined
   app.addHook(
     'onRequest',
     function securityHeaders(
@@ -95,6 +99,16 @@ export function securityHooks(
       done: HookHandlerDoneFunction,
     ): void {
       void reply.headers(request.url.startsWith('/api') ? api : ui)
+      // A request that declares a body may be answered before it has all
+      // arrived: its rest is read away after the answer (see linger.ts). The
+      // listener goes on Node's own 'finish', in the same turn as Node's end of
+      // the answer, before a `Connection: close` closes the socket.
+      if (
+        request.headers['content-length'] !== undefined ||
+        request.headers['transfer-encoding'] !== undefined
+      ) {
+        reply.raw.once('finish', () => lingerAfterAnswer(request.raw))
+      }
       if (hsts !== undefined && request.protocol === 'https') {
         void reply.header('strict-transport-security', hsts)
       }
