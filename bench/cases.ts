@@ -1,6 +1,6 @@
 // What `npm run bench` measures: the servers, and the cases run against them
 // side by side in every round.
-import { ORDER_ANSWER, ORDER_BODY } from './payload.ts'
+import { ORDER_ANSWER, ORDER_BODY, TWENTY_FIELDS } from './payload.ts'
 import type { ServerSpec } from './servers.ts'
 import { OBSERVABILITY_CASES, OBSERVABILITY_SERVERS } from './cases-observability.ts'
 
@@ -10,12 +10,14 @@ export const SERVERS = {
   'node-http': { runtime: 'node', file: 'baselines/node-http.ts' },
   'node-http-hmac': { runtime: 'node', file: 'baselines/node-http-hmac.ts' },
   fastify: { runtime: 'node', file: 'baselines/fastify.ts' },
+  'fastify-headers': { runtime: 'node', file: 'baselines/fastify-headers.ts' },
   'fastify-jose': { runtime: 'node', file: 'baselines/fastify-jose.ts' },
   fastapi: { runtime: 'python', file: 'baselines/fastapi_app.py', readyPath: '/api/hello' },
   'dara-hello': { runtime: 'node', file: 'servers/dara-hello.ts' },
   'dara-auth': { runtime: 'node', file: 'servers/dara-auth.ts' },
   'dara-auth-redis': { runtime: 'node', file: 'servers/dara-auth.ts', redis: true },
   'dara-post': { runtime: 'node', file: 'servers/dara-post.ts' },
+  'dara-json': { runtime: 'node', file: 'servers/dara-json.ts' },
   ...OBSERVABILITY_SERVERS,
 } as const satisfies Record<string, ServerSpec>
 
@@ -45,8 +47,9 @@ export const REFERENCE = 'node-hello'
 export const CASES: readonly BenchCase[] = [
   hello('node-hello', 'node:http hello', 'node-http'),
   hello('fastify-hello', 'Fastify hello', 'fastify'),
+  hello('fastify-headers-hello', 'Fastify hello + security headers', 'fastify-headers'),
   hello('fastapi-hello', 'FastAPI hello', 'fastapi'),
-  { ...hello('dara-hello', 'dara-ts hello', 'dara-hello'), versus: 'fastapi-hello' },
+  { ...hello('dara-hello', 'dara-ts hello', 'dara-hello'), versus: 'fastify-headers-hello' },
   auth('node-auth', 'node:http + HMAC, auth', 'node-http-hmac', 'minted'),
   auth('fastify-auth', 'Fastify + jose, auth', 'fastify-jose', 'minted'),
   auth('fastapi-auth', 'FastAPI verify_session, auth', 'fastapi', 'minted'),
@@ -59,6 +62,11 @@ export const CASES: readonly BenchCase[] = [
   {
     ...order('dara-post-zod', 'dara-ts POST 1 KiB, zod', '/api/orders-checked'),
     versus: 'dara-post',
+  },
+  fields('dara-fields', 'dara-ts 20 fields, JSON.stringify', '/api/fields'),
+  {
+    ...fields('dara-fields-typed', 'dara-ts 20 fields, response schema', '/api/fields-typed'),
+    versus: 'dara-fields',
   },
   ...OBSERVABILITY_CASES.map(([id, label, server, versus]) =>
     versus === 'dara-hello'
@@ -92,5 +100,16 @@ function order(id: string, label: string, path: string): BenchCase {
     path,
     body: ORDER_BODY,
     expected: ORDER_ANSWER,
+  }
+}
+
+function fields(id: string, label: string, path: string): BenchCase {
+  return {
+    id,
+    label,
+    server: 'dara-json',
+    method: 'GET',
+    path,
+    expected: JSON.stringify(TWENTY_FIELDS),
   }
 }

@@ -30,3 +30,22 @@ export const ORDER_BODY = JSON.stringify({
 
 /** What POST /api/orders and /api/orders-checked answer for ORDER_BODY. */
 export const ORDER_ANSWER = JSON.stringify({ id: 'ord_000001', items: 8 })
+
+/**
+ * The 20-field object of the serialization cases: strings, numbers, booleans
+ * and lists of strings, five of each.
+ */
+export const TWENTY_FIELDS: Readonly<Record<string, unknown>> = Object.fromEntries(
+  Array.from({ length: 20 }, (_, i) => {
+    const kind = i % 4
+    const value =
+      kind === 0
+        ? `value number ${i}`
+        : kind === 1
+          ? i * 1.5
+          : kind === 2
+            ? i % 8 === 2
+            : ['a', 'b']
+    return [`field${i}`, value]
+  }),
+)

@@ -9,26 +9,38 @@
 //                                 or cold start; writes bench/results/only.md
 //   --cpu-prof                    start the Node servers with node --cpu-prof; profiles go to
 //                                 bench/results/profiles/
+//   --nodes=24,26                 also on these Node lines, from the registry's node-linux-<arch>
+//                                 packages (installed into a temporary prefix); default for a
+//                                 full run: 24 and 26; --nodes= for the machine's Node alone
+//
+// The Node servers run against the compiled package (dist/, built first), as a
+// user's app does; each Node line runs every case, its ratios to its own raw
+// node:http hello.
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { format, resolveConfig } from 'prettier'
 import { CASES, SERVERS, type BenchCase, type ServerName } from './cases.ts'
-import { COLD_START_COMMAND, coldStart } from './cold-start.ts'
+import { coldStartVersusFastify, idleRss } from './cold-start.ts'
 import { checkCase, daraToken } from './check.ts'
-import { pickTool, type LoadRequest, type Sample, type ToolName } from './load.ts'
+import { pickTool, type LoadRequest, type LoadTool, type Sample, type ToolName } from './load.ts'
 import { cpuSeconds, describeMachine, rssMiB } from './machine.ts'
 import { measureMemory, type MemoryResult } from './memory.ts'
 import {
   goals,
   goalsTable,
+  linesTable,
   markdownReport,
   measuredTable,
   type CaseResult,
   type ColdStartResult,
+  type LineResult,
+  type LineSection,
 } from './report.ts'
 import { redisAvailable, startRedis, type RunningRedis } from './redis.ts'
+import { installRegistryNodes, userEnv } from './registry-node.ts'
 import { startServer, type RunningServer, type ServerSpec } from './servers.ts'
 import { mintToken } from './token.ts'
 import { runUploadBench } from './upload.ts'
@@ -44,6 +56,7 @@ const { values: flags } = parseArgs({
     tool: { type: 'string' },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    nodes: { type: 'string' },
   },
   strict: true,
 })
@@ -66,11 +79,12 @@ const cases = (only === undefined ? CASES : CASES.filter((c) => only.includes(c.
 const partial = quick || profile || only !== undefined
 const settings = quick
   ? { rounds: 1, seconds: 3, warmupSeconds: 1 }
-  : { rounds: 3, seconds: 10, warmupSeconds: 3 }
+  : { rounds: 3, seconds: 5, warmupSeconds: 2 }
 const memoryCounts = quick
   ? { first: 20_000, second: 200_000, chunkSeconds: 2 }
   : { first: 100_000, second: 1_000_000, chunkSeconds: 4 }
-const coldStartRuns = quick ? 3 : 5
+const coldStartRuns = quick ? 3 : 7
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 const argv = process.argv.slice(2)
 const command =
@@ -99,25 +113,59 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
 }
 
-async function main(): Promise<void> {
-  const tool = pickTool(forcedTool)
-  const machine = describeMachine()
-  const load = os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ')
+/** One Node line the cases run on. */
+interface NodeLine {
+  /** `Node 24.11.1`. */
+  readonly label: string
+  readonly major: number
+  /** The binary. */
+  readonly node: string
+}
+
+function lineOf(node: string): NodeLine {
+  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
+  return {
+    label: `Node ${version.replace(/^v/, '')}`,
+    major: Number(version.slice(1).split('.')[0]),
+    node,
+  }
+}
+
+/** The lines asked for: the machine's Node first, then those of --nodes (default 24 and 26 on a full run). */
+function registryLines(): number[] {
+  const machine = Number(process.versions.node.split('.')[0])
+  const asked =
+    flags.nodes === undefined
+      ? partial
+        ? []
+        : [24, 26]
+      : flags.nodes
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+          .map(Number)
+  for (const line of asked) {
+    if (!Number.isInteger(line) || line < 20)
+      fail(`--nodes: "${flags.nodes}" is not a list of Node lines (24,26)`)
+  }
+  return [...new Set(asked)].filter((line) => line !== machine)
+}
+
+/** Every case on one Node line, rounds interleaved; FastAPI's too, so that each line's table stands alone. */
+async function measureLine(
+  line: NodeLine,
+  tool: LoadTool,
+  log: (line: string) => void,
+): Promise<{ results: CaseResult[]; commands: string[] }> {
   // One folder per server: the main thread's profile and the loader thread's land there.
   const nodeArgs = (name: ServerName): string[] =>
     profile
-      ? ['--cpu-prof', `--cpu-prof-dir=${fileURLToPath(new URL(`profiles/${name}/`, resultsDir))}`]
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${fileURLToPath(new URL(`profiles/node${line.major}/${name}/`, resultsDir))}`,
+        ]
       : []
-  const log = (line: string): void => console.log(line)
-  log(
-    `bench: ${cases.length} cases, ${settings.rounds} round(s) of ${settings.seconds} s, ` +
-      `warm-up ${settings.warmupSeconds} s; load average ${load}; load: ${tool.description}`,
-  )
-
-  if (!withRedis) log('bench: redis-server is not installed: the Redis store case is left out')
+  log(`bench: ${line.label}`)
   const servers = new Map<ServerName, RunningServer>()
   let redis: RunningRedis | undefined
   try {
@@ -127,7 +175,7 @@ async function main(): Promise<void> {
         redis ??= await startRedis()
         env['DARA_REDIS_URL'] = redis.url
       }
-      servers.set(name, await startServer(SERVERS[name], env, nodeArgs(name)))
+      servers.set(name, await startServer(SERVERS[name], env, nodeArgs(name), line.node))
     }
     const server = (name: ServerName): RunningServer =>
       servers.get(name) ?? fail(`no server ${name}`)
@@ -184,7 +232,7 @@ async function main(): Promise<void> {
           cpuPerRequest.get(benchCase)?.push(((cpuAfter - cpuBefore) * 1e6) / sample.requests)
         }
         log(
-          `  round ${round + 1}/${settings.rounds}  ${benchCase.label.padEnd(30)}` +
+          `  round ${round + 1}/${settings.rounds}  ${benchCase.label.padEnd(36)}` +
             `${Math.round(sample.rps).toString().padStart(8)} req/s` +
             `  p50 ${sample.p50Ms.toFixed(2)} ms  p99 ${sample.p99Ms.toFixed(2)} ms` +
             `  CPU ${(cpuPerRequest.get(benchCase)?.at(-1) ?? NaN).toFixed(1)} µs/req` +
@@ -210,32 +258,70 @@ async function main(): Promise<void> {
         rssMiB: rssMiB(server(benchCase.server).pid),
       }
     })
-    const commands = cases.map((c) => tool.commandFor(requestOf(c), settings.seconds))
+    return { results, commands: cases.map((c) => tool.commandFor(requestOf(c), settings.seconds)) }
+  } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()))
-    servers.clear()
+    await redis?.stop()
+  }
+}
+
+async function main(): Promise<void> {
+  const tool = pickTool(forcedTool)
+  const machine = describeMachine()
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')
+  const log = (line: string): void => console.log(line)
+  log(
+    `bench: ${cases.length} cases, ${settings.rounds} round(s) of ${settings.seconds} s, ` +
+      `warm-up ${settings.warmupSeconds} s; load average ${load}; load: ${tool.description}`,
+  )
+  if (!withRedis) log('bench: redis-server is not installed: the Redis store case is left out')
+  log('bench: npm run build (the servers run the compiled package)')
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' })
+
+  const registry = installRegistryNodes(registryLines(), userEnv({}))
+  try {
+    const lines = [lineOf(process.execPath), ...registry.paths.map(lineOf)]
+    const measured: LineResult[] = []
+    for (const line of lines) {
+      const { results, commands } = await measureLine(line, tool, log)
+      let cold: ColdStartResult | undefined
+      let idleMiB: number | undefined
+      if (!profile && only === undefined) {
+        cold = await coldStartVersusFastify(line.node, coldStartRuns, SECRET)
+        log(
+          `  cold start ${Math.round(cold.medianMs)} ms, bare Fastify ${Math.round(cold.fastifyMs)} ms`,
+        )
+        idleMiB = await idleRss(line.node, SECRET)
+        log(`  idle RSS of a compiled app ${idleMiB?.toFixed(1)} MiB`)
+      }
+      measured.push({
+        line: line.label,
+        major: line.major,
+        results,
+        commands,
+        coldStart: cold,
+        idleMiB,
+      })
+    }
 
     let memory: MemoryResult | undefined
-    let cold: ColdStartResult | undefined
     if (only === undefined && !profile) {
       const fresh = await startServer(SERVERS['dara-auth'], { BENCH_JWT_SECRET: SECRET })
-      servers.set('dara-auth', fresh)
-      const authorization = `Bearer ${await daraToken(fresh.port)}`
-      memory = await measureMemory(
-        tool,
-        fresh,
-        { url: `http://127.0.0.1:${fresh.port}/api/hello-auth`, method: 'GET', authorization },
-        memoryCounts,
-        log,
-      )
-      await fresh.stop()
-      servers.clear()
-
-      const runs: number[] = []
-      for (let i = 0; i < coldStartRuns; i++) {
-        runs.push(await coldStart(SECRET))
-        log(`  cold start ${i + 1}/${coldStartRuns}  ${Math.round(runs.at(-1) ?? NaN)} ms`)
+      try {
+        const authorization = `Bearer ${await daraToken(fresh.port)}`
+        memory = await measureMemory(
+          tool,
+          fresh,
+          { url: `http://127.0.0.1:${fresh.port}/api/hello-auth`, method: 'GET', authorization },
+          memoryCounts,
+          log,
+        )
+      } finally {
+        await fresh.stop()
       }
-      cold = { command: COLD_START_COMMAND, runs, medianMs: median(runs) }
     }
 
     // Through Prettier, so that the report passes `prettier --check .` as written.
@@ -243,9 +329,17 @@ async function main(): Promise<void> {
     const prettierOptions = { ...(await resolveConfig(reportPath)), filepath: reportPath }
     const tidy = async (markdown: string): Promise<string> =>
       (await format(markdown, prettierOptions)).trim()
-    const table = await tidy(measuredTable(results))
-    const goalRows = await tidy(goalsTable(goals(results, cold, memory)))
-    log(`\n${table}\n\n${goalRows}\n`)
+    const sections: LineSection[] = []
+    for (const line of measured) {
+      const table = await tidy(measuredTable(line.results))
+      const goalRows = await tidy(
+        goalsTable(goals(line, line === measured[0] ? memory : undefined)),
+      )
+      log(`\n${line.line}\n\n${table}\n\n${goalRows}\n`)
+      sections.push({ line, table, goalsTable: goalRows })
+    }
+    const summary = await tidy(linesTable(measured))
+    log(`${summary}\n`)
     const report = markdownReport({
       date: new Date(),
       machine,
@@ -254,24 +348,22 @@ async function main(): Promise<void> {
       command,
       readmeLink: partial ? '../README.md' : 'README.md',
       settings,
-      commands,
-      table,
-      goalsTable: goalRows,
-      results,
-      coldStart: cold,
+      summary,
+      sections,
       memory,
     })
     mkdirSync(resultsDir, { recursive: true })
     writeFileSync(reportFile, await format(withAnalysis(reportPath, report), prettierOptions))
     log(`bench: wrote ${reportPath.replace(process.cwd() + '/', '')}`)
 
-    const bad = results.filter((r) => r.non2xx > 0)
-    if (bad.length > 0 || (memory?.non2xx ?? 0) > 0) {
-      fail(`non-2xx responses: ${bad.map((r) => `${r.benchCase.label} ${r.non2xx}`).join(', ')}`)
-    }
+    const bad = measured.flatMap((m) =>
+      m.results
+        .filter((r) => r.non2xx > 0)
+        .map((r) => `${m.line} ${r.benchCase.label} ${r.non2xx}`),
+    )
+    if (bad.length > 0 || (memory?.non2xx ?? 0) > 0) fail(`non-2xx responses: ${bad.join(', ')}`)
   } finally {
-    await Promise.all([...servers.values()].map((s) => s.stop()))
-    await redis?.stop()
+    registry.remove()
   }
   if (profile) log(`bench: CPU profiles in ${fileURLToPath(new URL('profiles/', resultsDir))}`)
 }

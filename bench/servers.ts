@@ -7,6 +7,7 @@ import { createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { call } from './http.ts'
+import { userEnv } from './registry-node.ts'
 import type { ReadyMessage } from './servers/listen.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -49,19 +50,27 @@ export async function freePort(): Promise<number> {
   return address.port
 }
 
+/**
+ * Starts one server. A Node server runs on `node` (default: this process's
+ * binary) against the compiled package in dist/, as a user's app does: this
+ * repository's `dara-ts-source` condition (which would run src/ through tsx) is
+ * left out; tsx loads the server's own .ts file only, as `dara start` does.
+ */
 export async function startServer(
   spec: ServerSpec,
   env: Record<string, string>,
   extraNodeArgs: readonly string[] = [],
+  node: string = process.execPath,
 ): Promise<RunningServer> {
   const path = fileURLToPath(new URL(spec.file, import.meta.url))
-  const childEnv = { ...process.env, ...env, ...spec.env, NODE_ENV: 'production' }
+  const childEnv = { ...userEnv({}), ...env, ...spec.env, NODE_ENV: 'production' }
   let child: ChildProcess
   let port: Promise<number>
   if (spec.runtime === 'node') {
     // stdout is dropped, as a log collector would take it: the dara-ts servers log there.
     child = fork(path, {
       cwd: ROOT,
+      execPath: node,
       execArgv: ['--import', 'tsx', ...extraNodeArgs],
       env: childEnv,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
