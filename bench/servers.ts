@@ -52,7 +52,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts one server. A Node server runs on `node` (default: this process's
- * binary) against the compiled package in dist/, as a user's app does: this
+ * binary) against the compiled package in dist/, as a user's app does (unless
+ * `source`, which the bench's own tests set): this
  * repository's `dara-ts-source` condition (which would run src/ through tsx) is
  * left out; tsx loads the server's own .ts file only, as `dara start` does.
  */
@@ -61,9 +62,16 @@ export async function startServer(
   env: Record<string, string>,
   extraNodeArgs: readonly string[] = [],
   node: string = process.execPath,
+  source = false,
 ): Promise<RunningServer> {
   const path = fileURLToPath(new URL(spec.file, import.meta.url))
-  const childEnv = { ...userEnv({}), ...env, ...spec.env, NODE_ENV: 'production' }
+  // `source`: this repository's own src/ through tsx, as its tests run it.
+  const childEnv = {
+    ...(source ? process.env : userEnv({})),
+    ...env,
+    ...spec.env,
+    NODE_ENV: 'production',
+  }
   let child: ChildProcess
   let port: Promise<number>
   if (spec.runtime === 'node') {
@@ -130,6 +138,8 @@ export async function startServer(
 export interface ServerStart {
   readonly spec: ServerSpec
   readonly env: Record<string, string>
+  /** Run src/ (the tests' way) rather than the compiled package. */
+  readonly source?: boolean
 }
 
 /**
@@ -151,7 +161,10 @@ export async function startServers(
       const start = starts[i]
       if (start === undefined) continue
       try {
-        servers.set(i, await startServer(start.spec, start.env))
+        servers.set(
+          i,
+          await startServer(start.spec, start.env, [], process.execPath, start.source ?? false),
+        )
       } catch (error) {
         failures.push(error)
       }

@@ -48,6 +48,8 @@ function suite(title: string, names: readonly ServerName[], skip: string | false
         starting = startServers(
           names.map((name) => ({
             spec: spec(name),
+            // The code under test, not a build that may be older.
+            source: true,
             env: {
               BENCH_JWT_SECRET: SECRET,
               ...(spec(name).redis === true && redis ? { DARA_REDIS_URL: redis.url } : {}),
