@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DaraError } from '../errors.ts'
 import { HttpError } from '../http/http-error.ts'
 import { AppFault, ValidationError } from './pipeline.ts'
@@ -72,4 +72,10 @@ function isClientError(error: unknown): error is Error & { statusCode: number } 
     error.statusCode >= 400 &&
     error.statusCode < 500
   )
+}
+
+/** `{ detail, code }` for every error a route throws, and for every path no route has. */
+export function errorAnswers(app: FastifyInstance): void {
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler(handleNotFound)
 }

@@ -33,7 +33,10 @@ function sameSecret(given: string, expected: string): boolean {
  * duration, refused credentials by reason, and uploads by outcome with their
  * bytes. Returns the scrape route.
  */
-export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyApiRoute {
+export function createMetrics(options: MetricsOptions): {
+  readonly route: AnyApiRoute
+  readonly plugin: (app: FastifyInstance) => void
+} {
   const { Counter, Registry, collectDefaultMetrics } = loadPromClient()
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
@@ -60,44 +63,52 @@ export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyAp
     uploads.inc({ outcome })
     uploadBytes.inc(bytes)
   }
-  app.decorate(UPLOAD_OBSERVER, observeUpload)
+  /** The hooks that count: registered before the routes, so that each route gets its counter. */
+  const plugin = function metrics(app: FastifyInstance): void {
+    app.decorate(UPLOAD_OBSERVER, observeUpload)
 
-  // Each route gets its own hook, holding its counters: no label to work out and
-  // no lookup by route per request. Requests that match no route are counted here.
-  app.addHook('onRoute', (route) => {
-    const methods = typeof route.method === 'string' ? [route.method] : route.method
-    const counters = new Map(methods.map((method) => [method, stats.route(method, route.url)]))
-    const observe: onResponseHookHandler = function countRequest(request, reply, done) {
-      counters.get(request.method)?.observe(reply.statusCode, reply.elapsedTime / 1000)
+    // Each route gets its own hook, holding its counters: no label to work out and
+    // no lookup by route per request. Requests that match no route are counted here.
+    app.addHook('onRoute', (route) => {
+      const methods = typeof route.method === 'string' ? [route.method] : route.method
+      const counters = new Map(methods.map((method) => [method, stats.route(method, route.url)]))
+      const observe: onResponseHookHandler = function countRequest(request, reply, done) {
+        counters.get(request.method)?.observe(reply.statusCode, reply.elapsedTime / 1000)
+        done()
+      }
+      const own = route.onResponse
+      route.onResponse =
+        own === undefined ? [observe] : [...(Array.isArray(own) ? own : [own]), observe]
+    })
+    app.addHook('onResponse', function countUnmatched(request, reply, done) {
+      if (request.is404)
+        stats.observe(request.method, UNMATCHED, reply.statusCode, reply.elapsedTime / 1000)
       done()
-    }
-    const own = route.onResponse
-    route.onResponse =
-      own === undefined ? [observe] : [...(Array.isArray(own) ? own : [own]), observe]
-  })
-  app.addHook('onResponse', function countUnmatched(request, reply, done) {
-    if (request.is404)
-      stats.observe(request.method, UNMATCHED, reply.statusCode, reply.elapsedTime / 1000)
-    done()
-  })
-  app.addHook('onError', (_request, _reply, error, done) => {
-    if (error instanceof DaraError && error.status === 401) authFailures.inc({ reason: error.code })
-    done()
-  })
-  app.addHook('onClose', (_instance, done) => {
-    registry.clear()
-    done()
-  })
+    })
+    app.addHook('onError', (_request, _reply, error, done) => {
+      if (error instanceof DaraError && error.status === 401)
+        authFailures.inc({ reason: error.code })
+      done()
+    })
+    app.addHook('onClose', (_instance, done) => {
+      registry.clear()
+      done()
+    })
+  }
 
   const token = options.token ?? process.env['DARA_METRICS_TOKEN']
   const scrape = async ({ reply }: { reply: { type(value: string): unknown } }) => {
     reply.type(registry.contentType)
     return `${stats.text()}${await registry.metrics()}`
   }
-  if (token === undefined)
-    return get('/core/metrics', function metrics(ctx) {
-      return scrape(ctx)
-    })
+  if (token === undefined) {
+    return {
+      plugin,
+      route: get('/core/metrics', function metrics(ctx) {
+        return scrape(ctx)
+      }),
+    }
+  }
   // A scraper holds a static bearer secret, not a session: the route checks that secret itself.
   const metricsToken = dependency(function metricsToken({ headers }) {
     const header = headers.authorization ?? ''
@@ -106,11 +117,14 @@ export function addMetrics(app: FastifyInstance, options: MetricsOptions): AnyAp
       throw new DaraError('DARA_ERR_METRICS_TOKEN')
     }
   })
-  return get(
-    '/core/metrics',
-    { authenticated: false, dependencies: [metricsToken] },
-    function metrics(ctx) {
-      return scrape(ctx)
-    },
-  )
+  return {
+    plugin,
+    route: get(
+      '/core/metrics',
+      { authenticated: false, dependencies: [metricsToken] },
+      function metrics(ctx) {
+        return scrape(ctx)
+      },
+    ),
+  }
 }

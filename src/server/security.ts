@@ -5,6 +5,7 @@ import type {
   HookHandlerDoneFunction,
 } from 'fastify'
 import { DaraError } from '../errors.ts'
+import type { AppPlan } from './app-plan.ts'
 import { lingerAfterAnswer } from './linger.ts'
 
 /** Which browsers may call the API from other origins. Off unless given. */
@@ -132,11 +133,13 @@ export function securityHooks(
   )
 }
 
-/** Registers @fastify/cors for the origins given; with none, CORS stays off and no header is sent. */
-export function registerCors(app: FastifyInstance, options: CorsOptions | undefined): void {
-  if (!options || options.origins.length === 0) return
-  const any = options.origins.includes('*')
-  if (any && options.credentials) {
+/**
+ * Throws DARA_ERR_SERVER_OPTION_INVALID for origins that are not exact origins,
+ * or for `*` with credentials; returns the options unchanged.
+ */
+export function checkCors(options: CorsOptions | undefined): CorsOptions | undefined {
+  if (!options || options.origins.length === 0) return options
+  if (options.origins.includes('*') && options.credentials) {
     throw new DaraError(
       'DARA_ERR_SERVER_OPTION_INVALID',
       'cors.origins',
@@ -154,6 +157,13 @@ export function registerCors(app: FastifyInstance, options: CorsOptions | undefi
       )
     }
   }
+  return options
+}
+
+/** Registers @fastify/cors for the origins given (checked by checkCors); with none, CORS stays off and no header is sent. */
+export function registerCors(app: FastifyInstance, options: CorsOptions | undefined): void {
+  if (!options || options.origins.length === 0) return
+  const any = options.origins.includes('*')
   // Loaded only when CORS is on; Fastify registers the module's default export.
   void app.register(import('@fastify/cors'), {
     origin: any ? '*' : [...options.origins],
@@ -185,4 +195,15 @@ export function corsFromEnv(env: NodeJS.ProcessEnv = process.env): CorsOptions |
   const credentials =
     env['DARA_CORS_CREDENTIALS'] === '1' || env['DARA_CORS_CREDENTIALS'] === 'true'
   return { origins, credentials }
+}
+
+/** The headers and refusals of every answer, and CORS when origins are given. */
+export function security(app: FastifyInstance, plan: AppPlan): void {
+  securityHooks(
+    app,
+    plan.headers,
+    () => plan.lifecycle.phase === 'closing',
+    plan.trust !== undefined,
+  )
+  registerCors(app, plan.cors)
 }

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module'
 import type * as OpenTelemetry from '@opentelemetry/api'
-import type { Attributes, Span, TextMapGetter, TracerProvider } from '@opentelemetry/api'
+import type { Attributes, Span, TextMapGetter } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AppPlan } from './app-plan.ts'
 import { requestIdentity } from './pipeline.ts'
-import type { QueryRedaction } from './query-redaction.ts'
 
 // Loaded by the first app that traces, so apps that do not never pay for it.
 // The API keeps its state (the SDK's provider, propagators) in one global that
@@ -46,11 +46,9 @@ type Traced = FastifyRequest & { [SPAN]: Span | null }
  * at the end (status, user) is set only on a span that is kept. The query is
  * `url.query` with its values redacted, as the request log writes it.
  */
-export function addTracing(
-  app: FastifyInstance,
-  redaction: QueryRedaction,
-  provider?: TracerProvider,
-): void {
+export function addTracing(app: FastifyInstance, plan: AppPlan): void {
+  const { redaction } = plan
+  const provider = plan.tracing === false ? undefined : plan.tracing.provider
   const { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } = loadApi()
   const tracer = (provider ?? trace.getTracerProvider()).getTracer('dara-ts')
 

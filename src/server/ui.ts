@@ -4,6 +4,7 @@ import { extname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DaraError } from '../errors.ts'
+import type { AppPlan } from './app-plan.ts'
 import { handleNotFound } from './errors.ts'
 
 /** Where `npm run build` (and `npm install`, through `prepare`) puts the UI. */
@@ -98,4 +99,14 @@ export function mountUi(app: FastifyInstance, ui: BuiltUi, pagePaths: readonly s
     const page = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
     return send(request, reply, ui.index, known.has(page) ? 200 : 404)
   })
+}
+
+/** The built UI for the app's pages, when it has any. */
+export function pages(app: FastifyInstance, plan: AppPlan): void {
+  if (!plan.ui) return
+  mountUi(
+    app,
+    plan.ui.built,
+    plan.state.pages.map((page) => page.path),
+  )
 }
