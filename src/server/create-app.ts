@@ -172,6 +172,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const routes = new Set<AnyApiRoute>(state.routes.keys())
   for (const component of components)
     for (const route of component.requiredRoutes) routes.add(route)
+  for (const route of scan?.routes ?? []) routes.add(route)
 
   const cors = options.cors ?? corsFromEnv()
   const authOptions = trustedOrigins(options.trustedOrigins, cors)
