@@ -249,6 +249,11 @@ export const ERRORS = {
     message:
       'The app has pages but the UI is not built (%s is missing). Run `npm run build` in the dara-ts package.',
   },
+  DARA_ERR_TABLE_ROWS_INVALID: {
+    status: 500,
+    message:
+      '%s did not answer a page of rows: %s. Return { rows: [row objects, at most limit of them], total: <count of matching rows> }.',
+  },
   DARA_ERR_UPLOAD_NOT_MULTIPART: {
     status: 415,
     message: 'Send the file as multipart/form-data, in a field named "data" (got %s)',

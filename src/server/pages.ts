@@ -1,5 +1,6 @@
 import type { AuthConfig } from '../auth/auth-config.ts'
 import { DefaultAuthConfig } from '../auth/auth-config.ts'
+import { instanceRoutesOf } from '../components/instance-routes.ts'
 import { uploadSpecOf } from '../components/upload-registry.ts'
 import type { UploadSpec } from '../components/upload-spec.ts'
 import type { ComponentJson, MenuJson, PageJson, UiConfigJson } from '../components/wire.ts'
@@ -30,6 +31,8 @@ function walk(
 export interface PageScan {
   readonly classes: ReadonlySet<ComponentClass>
   readonly uploads: Map<string, UploadSpec>
+  /** The routes of the instances themselves (a Table's rows endpoint). */
+  readonly routes: ReadonlySet<AnyApiRoute>
 }
 
 /**
@@ -40,6 +43,7 @@ export interface PageScan {
 export function scanPages(pages: readonly Page[], rendered: ReadonlySet<string>): PageScan {
   const classes = new Set<ComponentClass>()
   const uploads = new Map<string, UploadSpec>()
+  const routes = new Set<AnyApiRoute>()
   for (const page of pages) {
     walk(page, (component, id) => {
       if (!rendered.has(component.type)) {
@@ -54,9 +58,10 @@ export function scanPages(pages: readonly Page[], rendered: ReadonlySet<string>)
       if (isComponentClass(component.constructor)) classes.add(component.constructor)
       const spec = uploadSpecOf(component)
       if (spec) uploads.set(id, spec)
+      for (const route of instanceRoutesOf(component)) routes.add(route)
     })
   }
-  return { classes, uploads }
+  return { classes, uploads, routes }
 }
 
 async function serialize(component: ComponentInstance, id: string): Promise<ComponentJson> {

@@ -305,7 +305,7 @@ const ERROR_CASES: readonly StartErrorCase[] = [
   {
     name: 'a page component with no React side',
     args: ['start', 'tests/fixtures/no-react-side.ts', '--port', '0'],
-    line: 'error DARA_ERR_COMPONENT_NO_UI: Page "Dashboard" uses component Chart, which the UI cannot render: it has no React side (the UI knows Button, Card, Heading, Stack, Text, UploadDropzone). Build the page from those components, or register Chart with config.addComponent() without placing it in a page.',
+    line: 'error DARA_ERR_COMPONENT_NO_UI: Page "Dashboard" uses component Chart, which the UI cannot render: it has no React side (the UI knows Button, Card, Heading, Stack, Table, Text, UploadDropzone). Build the page from those components, or register Chart with config.addComponent() without placing it in a page.',
   },
   {
     name: 'an unknown command',

@@ -105,7 +105,7 @@ void test('a page component with no React side stops the start, naming page and 
   assert.throws(() => createApp(config, { logger: false, secret: SECRET }), {
     name: 'DaraError',
     message:
-      'DARA_ERR_COMPONENT_NO_UI: Page "Dashboard" uses component Chart, which the UI cannot render: it has no React side (the UI knows Button, Card, Heading, Stack, Text, UploadDropzone). Build the page from those components, or register Chart with config.addComponent() without placing it in a page.',
+      'DARA_ERR_COMPONENT_NO_UI: Page "Dashboard" uses component Chart, which the UI cannot render: it has no React side (the UI knows Button, Card, Heading, Stack, Table, Text, UploadDropzone). Build the page from those components, or register Chart with config.addComponent() without placing it in a page.',
   })
 })
 

@@ -8,6 +8,7 @@ export const COMPONENT_TYPES = [
   'Text',
   'Button',
   'UploadDropzone',
+  'Table',
 ] as const
 
 export type ComponentType = (typeof COMPONENT_TYPES)[number]

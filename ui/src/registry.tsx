@@ -4,6 +4,7 @@ import { ButtonView } from './components/button.tsx'
 import { CardView } from './components/card.tsx'
 import { HeadingView } from './components/heading.tsx'
 import { StackView } from './components/stack.tsx'
+import { TableView } from './components/table.tsx'
 import { TextView } from './components/text.tsx'
 import { UploadDropzoneView } from './components/upload-dropzone.tsx'
 import type { ViewProps } from './view.ts'
@@ -16,4 +17,5 @@ export const REGISTRY = {
   Text: TextView,
   Button: ButtonView,
   UploadDropzone: UploadDropzoneView,
+  Table: TableView,
 } satisfies Record<ComponentType, ReactComponent<ViewProps>>
