@@ -9,6 +9,8 @@ Commands:
   init [dir]             Write a new app into dir (default: this folder): package.json,
                          main.ts, its test, tsconfig.json, .gitignore; never over a file
   start [entry]          Start the app exported as \`config\` by entry (default: main.ts)
+  build [entry]          Build the React side of the app's own components (static ui)
+                         for a production start, into .dara/ui (or --out, DARA_COMPONENTS_DIR)
   routes [entry]         Print every route the app mounts: method, path, auth, groups,
                          origin, configurations and dependencies
   token create [entry]   Print a token for scripts that authenticates as --user on that app
@@ -25,6 +27,10 @@ Options for start:
   --workers <n|auto>     Run the app in n processes sharing the port (auto: one per
                          core; or DARA_WORKERS); a worker that dies is replaced. More
                          than one needs a shared session store (DARA_REDIS_URL)
+
+Options for build:
+  --out <dir>            Where to write the build (default: DARA_COMPONENTS_DIR, else .dara/ui);
+                         start the app with DARA_COMPONENTS_DIR set to the same folder
 
 Options for routes:
   --json                 Print the route manifest as JSON, as checkRouteManifest() compares it
@@ -64,6 +70,7 @@ const OPTIONS = {
   reload: { type: 'boolean' },
   workers: { type: 'string' },
   json: { type: 'boolean' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -72,6 +79,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   init: [],
   start: ['port', 'host', 'reload', 'workers'],
   routes: ['json'],
+  build: ['out'],
   token: ['user', 'expires', 'scope', 'session', 'url'],
 }
 
@@ -121,6 +129,11 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'init') {
     const { init } = await import('./init.ts')
     init(entry)
+    return
+  }
+  if (command === 'build') {
+    const { buildCommand } = await import('./build.ts')
+    await buildCommand({ entry: entry ?? 'main.ts', out: values.out })
     return
   }
   if (command === 'routes') {

@@ -51,7 +51,8 @@ import {
 import { addTracing, tracingFromEnv } from './tracing.ts'
 import { resolveTrustProxy, warnOnTrustAll, type TrustProxy } from './trust-proxy.ts'
 import { trustedOrigins } from './trusted-origins.ts'
-import { DEFAULT_UI_DIR, loadUi, mountUi } from './ui.ts'
+import { mountUi } from './ui.ts'
+import { loadAppUi } from './app-ui.ts'
 
 /** How the server is run, as opposed to what the app is. */
 export interface AppOptions {
@@ -70,6 +71,11 @@ export interface AppOptions {
   readonly tracing?: boolean | TracerProvider
   /** Where the built UI is (default: the package's `dist/ui`); read only when the app has pages. */
   readonly uiDir?: string
+  /**
+   * Where `dara build` put the app's own components (`static ui`); default
+   * `DARA_COMPONENTS_DIR`, else `.dara/ui`. Read only when the app has such components.
+   */
+  readonly componentsDir?: string
   /** Where development keeps its generated secret (default `.dara/secret`). */
   readonly secretFile?: string
   /** Where sessions live; wins over `config.setSessionStore()` and `DARA_REDIS_URL`. */
@@ -166,7 +172,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
 
   // Import discovery: the components used in pages join those registered or
   // exported, and each brings its requiredRoutes, mounted once however many name them.
-  const ui = state.pages.length > 0 ? loadUi(options.uiDir ?? DEFAULT_UI_DIR) : undefined
+  const ui = state.pages.length > 0 ? loadAppUi(state, options) : undefined
   const scan = ui ? scanPages(state.pages, ui.rendered) : undefined
   const components = new Set<ComponentClass>([...state.components, ...(scan?.classes ?? [])])
   const routes = new Set<AnyApiRoute>(state.routes.keys())
@@ -184,9 +190,10 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     ...healthRoutes(auth.sessions.store, () => phase).map((route) =>
       planRoute(route, configurations),
     ),
-    ...(ui ? pageRoutes(state.pages, state.auth) : []).map((route) =>
-      planRoute(route, configurations),
-    ),
+    ...(ui
+      ? pageRoutes(state.pages, state.auth, ui, createIdentify(auth.sessions, authOptions))
+      : []
+    ).map((route) => planRoute(route, configurations)),
     ...[...routes].map((route) => planRoute(route, configurations)),
   ]
 
