@@ -51,6 +51,8 @@ Environment for start (see docs/reliability.md and docs/deploy.md):
   DARA_SHUTDOWN_DELAY_MS time after SIGTERM that /api/core/ready answers 503 while
                          requests are still served, for a load balancer to notice (0)
   DARA_WORKERS           as --workers
+  DARA_COMPONENTS_DIR    where the app's own components are built (.dara/ui); a production
+                         start reads them there and builds nothing
   DARA_BODY_LIMIT, DARA_MAX_HEADER_SIZE, DARA_MAX_PARAM_LENGTH, DARA_MAX_JSON_DEPTH,
   DARA_HEADERS_TIMEOUT_MS, DARA_REQUEST_TIMEOUT_MS, DARA_HANDLER_TIMEOUT_MS,
   DARA_KEEP_ALIVE_TIMEOUT_MS, DARA_MAX_CONNECTIONS, DARA_CORS_ORIGINS
