@@ -26,6 +26,8 @@ export interface AppUi extends BuiltUi {
   readonly title: string
   /** The url of the module that maps the app's own components to their React modules. */
   readonly components: string | null
+  /** Why the app's own components are not served, outside production: for the log. */
+  readonly warning: string | undefined
 }
 
 const ICONS = new Set(['.ico', '.png', '.svg'])
@@ -77,17 +79,21 @@ export function loadAppUi(
   if (fallback && !assets.has('/favicon.ico')) assets.set('/favicon.ico', fallback)
 
   let components: string | null = null
+  let warning: string | undefined
   const wanted = uiComponents(state)
+  for (const name of wanted.keys()) rendered.add(name)
   if (wanted.size > 0) {
     const dir = componentsDir(options.componentsDir)
-    const manifest = checkedManifest(dir, wanted)
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (!entry.isFile() || entry.name.endsWith('.json')) continue
-      // Every file but the manifest has its hash in its name.
-      assets.set(`${COMPONENTS_BASE}${entry.name}`, asset(join(dir, entry.name), IMMUTABLE))
+    const manifest = bundleOrWarning(dir, wanted)
+    if (typeof manifest === 'string') warning = manifest
+    else {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (!entry.isFile() || entry.name.endsWith('.json')) continue
+        // Every file but the manifest has its hash in its name.
+        assets.set(`${COMPONENTS_BASE}${entry.name}`, asset(join(dir, entry.name), IMMUTABLE))
+      }
+      components = `${COMPONENTS_BASE}${manifest.registry}`
     }
-    for (const name of wanted.keys()) rendered.add(name)
-    components = `${COMPONENTS_BASE}${manifest.registry}`
   }
   return {
     index: assetOf(Buffer.from(html), '.html', REVALIDATE),
@@ -95,5 +101,28 @@ export function loadAppUi(
     rendered,
     title: state.title,
     components,
+    warning,
+  }
+}
+
+/**
+ * The checked bundle. A production start refuses a missing or stale one;
+ * elsewhere (tests, testApp, `dara routes`, which build nothing and may not
+ * need the browser side) the pages are served without it, with a warning.
+ * `dara start` in development builds it before, so it is never missing there.
+ */
+function bundleOrWarning(
+  dir: string,
+  wanted: ReadonlyMap<string, string>,
+): ReturnType<typeof checkedManifest> | string {
+  try {
+    return checkedManifest(dir, wanted)
+  } catch (error) {
+    const lenient =
+      process.env['NODE_ENV'] !== 'production' &&
+      error instanceof DaraError &&
+      (error.code === 'DARA_ERR_COMPONENTS_NOT_BUILT' || error.code === 'DARA_ERR_COMPONENTS_STALE')
+    if (!lenient) throw error
+    return `${error.message} Until then the pages show an error in their place.`
   }
 }

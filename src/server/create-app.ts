@@ -233,6 +233,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
     logController: new QuietLogController(redaction),
   })
   for (const warning of state.warnings) app.log.warn(warning)
+  if (ui?.warning) app.log.warn(ui.warning)
   warnOnTrustAll(app, trust)
   if (auth.secretSource === 'generated' || auth.secretSource === 'file') {
     app.log.warn(

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { createApp, type ConfigurationBuilder } from 'dara-ts'
 import { SECRET } from '../helpers/auth.ts'
 import { exitWithin, spawnDara, startDara } from '../helpers/dara-process.ts'
 
@@ -123,6 +124,41 @@ void describe('a component with its own React side', { timeout: 240_000 }, () =>
     assert.equal(
       stale.output.stderr.split('\n')[0],
       `error DARA_ERR_COMPONENTS_STALE: The build of the app's components in ${out} is out of date: ${ui} changed. Run \`npx dara build main.ts\` again before a production start.`,
+    )
+  })
+
+  void test('createApp without a build: refused in production, served with a warning elsewhere', async (t) => {
+    const { ui, out } = folder()
+    writeFileSync(ui, GOOD)
+    process.env['COMPONENT_UI'] = ui
+    const { config } = (await import('../fixtures/own-component.ts')) as {
+      config: ConfigurationBuilder
+    }
+    const lines: string[] = []
+    const stream = { write: (line: string) => void lines.push(line) }
+    const app = createApp(config, { logger: { stream }, secret: SECRET, componentsDir: out })
+    t.after(() => app.close())
+    const warnings = lines
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .filter((line) => line.level === 40)
+      .map((line) => line.msg)
+    assert.deepEqual(warnings, [
+      `DARA_ERR_COMPONENTS_NOT_BUILT: Component Badge has a React side of its own (static ui), but ${out} holds no build of it. Run \`npx dara build main.ts\` before a production start (in development, \`dara start\` builds it). Until then the pages show an error in their place.`,
+    ])
+    // The page is served (its endpoint too), the UI told there is no bundle.
+    const config_ = await app.inject({ method: 'GET', url: '/api/core/config' })
+    assert.equal(config_.json<{ components: string | null }>().components, null)
+    assert.equal((await app.inject({ method: 'GET', url: '/home' })).statusCode, 200)
+
+    const nodeEnv = process.env['NODE_ENV']
+    process.env['NODE_ENV'] = 'production'
+    t.after(() => {
+      if (nodeEnv === undefined) delete process.env['NODE_ENV']
+      else process.env['NODE_ENV'] = nodeEnv
+    })
+    assert.throws(
+      () => createApp(config, { logger: false, secret: SECRET, componentsDir: out }),
+      /^DaraError: DARA_ERR_COMPONENTS_NOT_BUILT: Component Badge/,
     )
   })
 })

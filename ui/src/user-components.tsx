@@ -18,7 +18,8 @@ let registry: Promise<Registry> | undefined
 
 async function loadRegistry(): Promise<Registry> {
   const { components } = await uiConfig()
-  if (components === null) throw new Error('This app has no components of its own')
+  if (components === null)
+    throw new Error("The React side of this component is not built: see the server's log")
   // Sound: the registry is the module build-components.ts generates, of this shape.
   registry ??= import(/* @vite-ignore */ components) as Promise<Registry>
   return registry
