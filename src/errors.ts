@@ -254,6 +254,35 @@ export const ERRORS = {
     message:
       '%s did not answer a page of rows: %s. Return { rows: [row objects, at most limit of them], total: <count of matching rows> }.',
   },
+  DARA_ERR_COMPONENT_UI_INVALID: {
+    status: 500,
+    message:
+      "%s.ui must be the file URL of a module that exists, as `static ui = new URL('./chart.tsx', import.meta.url)` gives; got %s.",
+  },
+  DARA_ERR_COMPONENT_BUILD_FAILED: {
+    status: 500,
+    message: 'The React side of %s failed to build: %s: %s',
+  },
+  DARA_ERR_COMPONENTS_NOT_BUILT: {
+    status: 500,
+    message:
+      'Component %s has a React side of its own (static ui), but %s holds no build of it. Run `npx dara build %s` before a production start (in development, `dara start` builds it).',
+  },
+  DARA_ERR_COMPONENTS_STALE: {
+    status: 500,
+    message:
+      "The build of the app's components in %s is out of date: %s. Run `npx dara build %s` again before a production start.",
+  },
+  DARA_ERR_COMPONENTS_NO_VITE: {
+    status: 500,
+    message:
+      'Component %s has a React side of its own (static ui), which dara-ts builds with Vite, and Vite is not installed. Run `npm install --save-dev vite`.',
+  },
+  DARA_ERR_FAVICON_INVALID: {
+    status: 500,
+    message:
+      'config.setFavicon(%s): %s. Pass the path of an .ico, .png or .svg file, absolute or from the folder `dara start` runs in.',
+  },
   DARA_ERR_UPLOAD_NOT_MULTIPART: {
     status: 415,
     message: 'Send the file as multipart/form-data, in a field named "data" (got %s)',

@@ -2,7 +2,11 @@
 // React side renders, which the server checks every page against at start.
 import react from '@vitejs/plugin-react'
 import { defineConfig, type Plugin } from 'vite'
+import { createRequire } from 'node:module'
 import { COMPONENT_TYPES } from './src/component-types.ts'
+import { SHARED_MODULES } from './src/shared-modules.ts'
+
+const require = createRequire(import.meta.url)
 
 function componentsManifest(): Plugin {
   return {
@@ -12,6 +16,17 @@ function componentsManifest(): Plugin {
         type: 'asset',
         fileName: 'components.json',
         source: JSON.stringify([...COMPONENT_TYPES].sort()),
+      })
+      // The modules src/shared.ts lends to the app's own components, with their
+      // export names: `dara build` turns each into a module that re-exports them.
+      this.emitFile({
+        type: 'asset',
+        fileName: 'shared.json',
+        source: JSON.stringify(
+          Object.fromEntries(
+            SHARED_MODULES.map((name) => [name, Object.keys(require(name) as object).sort()]),
+          ),
+        ),
       })
     },
   }

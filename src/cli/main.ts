@@ -9,6 +9,8 @@ Commands:
   init [dir]             Write a new app into dir (default: this folder): package.json,
                          main.ts, its test, tsconfig.json, .gitignore; never over a file
   start [entry]          Start the app exported as \`config\` by entry (default: main.ts)
+  build [entry]          Build the React side of the app's own components (static ui)
+                         for a production start, into .dara/ui (or --out, DARA_COMPONENTS_DIR)
   routes [entry]         Print every route the app mounts: method, path, auth, groups,
                          origin, configurations and dependencies
   token create [entry]   Print a token for scripts that authenticates as --user on that app
@@ -25,6 +27,10 @@ Options for start:
   --workers <n|auto>     Run the app in n processes sharing the port (auto: one per
                          core; or DARA_WORKERS); a worker that dies is replaced. More
                          than one needs a shared session store (DARA_REDIS_URL)
+
+Options for build:
+  --out <dir>            Where to write the build (default: DARA_COMPONENTS_DIR, else .dara/ui);
+                         start the app with DARA_COMPONENTS_DIR set to the same folder
 
 Options for routes:
   --json                 Print the route manifest as JSON, as checkRouteManifest() compares it
@@ -45,6 +51,8 @@ Environment for start (see docs/reliability.md and docs/deploy.md):
   DARA_SHUTDOWN_DELAY_MS time after SIGTERM that /api/core/ready answers 503 while
                          requests are still served, for a load balancer to notice (0)
   DARA_WORKERS           as --workers
+  DARA_COMPONENTS_DIR    where the app's own components are built (.dara/ui); a production
+                         start reads them there and builds nothing
   DARA_BODY_LIMIT, DARA_MAX_HEADER_SIZE, DARA_MAX_PARAM_LENGTH, DARA_MAX_JSON_DEPTH,
   DARA_HEADERS_TIMEOUT_MS, DARA_REQUEST_TIMEOUT_MS, DARA_HANDLER_TIMEOUT_MS,
   DARA_KEEP_ALIVE_TIMEOUT_MS, DARA_MAX_CONNECTIONS, DARA_CORS_ORIGINS
@@ -64,6 +72,7 @@ const OPTIONS = {
   reload: { type: 'boolean' },
   workers: { type: 'string' },
   json: { type: 'boolean' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -72,6 +81,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   init: [],
   start: ['port', 'host', 'reload', 'workers'],
   routes: ['json'],
+  build: ['out'],
   token: ['user', 'expires', 'scope', 'session', 'url'],
 }
 
@@ -121,6 +131,11 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'init') {
     const { init } = await import('./init.ts')
     init(entry)
+    return
+  }
+  if (command === 'build') {
+    const { buildCommand } = await import('./build.ts')
+    await buildCommand({ entry: entry ?? 'main.ts', out: values.out })
     return
   }
   if (command === 'routes') {

@@ -1,3 +1,4 @@
+import { builderState } from '../config/state.ts'
 import { createApp, type AppOptions, type DaraApp } from '../server/create-app.ts'
 import { parseWhole } from '../server/limits.ts'
 import { describeApp } from '../server/manifest.ts'
@@ -51,6 +52,13 @@ export async function start(options: StartOptions): Promise<void> {
   const reloaded = process.env['DARA_RELOAD_CHILD'] === '1'
   process.channel?.unref()
   const config = await loadEntry(options.entry)
+  // Workers of --workers would race to write one folder: they use what `dara build` wrote.
+  if (process.env['NODE_ENV'] !== 'production' && !options.supervisor) {
+    const { prepareComponents } = await import('./components.ts')
+    const prepared = await prepareComponents(config)
+    if (prepared.kind === 'built')
+      console.log(`[dara] built the React side of ${prepared.names.join(', ')}`)
+  }
   const stopTelemetry = await startTelemetry()
   const app = createApp(config, cliAppOptions())
   options.supervisor?.check(app)
@@ -106,6 +114,9 @@ export async function start(options: StartOptions): Promise<void> {
     (plan) =>
       `  ${plan.route.method.padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
   )
+  // The UI's pages: each answers at its path with the app, which asks /api/core/pages for it.
+  for (const page of builderState(config).pages)
+    lines.push(`  ${'GET'.padEnd(7)}${`/${page.path}`.padEnd(32)}page "${page.name}"`)
   if (app.hasRoute({ method: 'GET', url: '/api/docs' })) {
     lines.push(`API docs: http://${host}:${port}/api/docs (OpenAPI: /api/openapi.json)`)
   }

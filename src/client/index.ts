@@ -6,6 +6,7 @@
  */
 export { createClient } from './create-client.ts'
 export type { Client, ClientOptions } from './create-client.ts'
+export type { UiProps } from './ui-props.ts'
 export { ResponseError } from './response-error.ts'
 export type { FieldIssue } from './response-error.ts'
 export { HttpError } from '../http/http-error.ts'

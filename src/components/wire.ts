@@ -28,6 +28,11 @@ export interface MenuJson {
  * `login` shows the login form, which posts `{ username, password }` there.
  */
 export interface UiConfigJson {
+  /** The app's name (`config.setTitle()`). */
   readonly title: string
   readonly auth: 'anonymous' | 'login'
+  /** Whether the request came with a live session: without one the UI makes one or logs in first. */
+  readonly session: boolean
+  /** The url of the module that loads the app's own components (`static ui`), if it has any. */
+  readonly components: string | null
 }

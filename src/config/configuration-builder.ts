@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { AuthConfig } from '../auth/auth-config.ts'
 import type { SessionStore } from '../auth/session-store.ts'
 import {
@@ -160,6 +162,36 @@ export class ConfigurationBuilder {
       else if (value instanceof ComponentInstance && isComponentClass(value.constructor))
         this.addComponent(value.constructor)
     }
+  }
+
+  /**
+   * Names the app: the browser tab's title and the UI's header (default
+   * `dara-ts`). A page's tab shows `Page · Title`.
+   *
+   * @example
+   * ```ts
+   * config.setTitle('Sales')
+   * ```
+   */
+  setTitle(title: string): void {
+    if (typeof title !== 'string' || title.trim() === '' || title.length > 200) {
+      throw new TypeError('config.setTitle(title): pass a title of 1 to 200 characters')
+    }
+    this.#state.title = title
+  }
+
+  /**
+   * The icon the browser shows for the app's pages: an `.ico`, `.png` or `.svg`
+   * file, as a path (from the folder the app starts in) or a file URL. Without
+   * it, dara-ts's own icon. Served at `/favicon.ico` and the path index.html names.
+   *
+   * @example
+   * ```ts
+   * config.setFavicon(new URL('./logo.svg', import.meta.url))
+   * ```
+   */
+  setFavicon(file: string | URL): void {
+    this.#state.favicon = resolve(typeof file === 'string' ? file : fileURLToPath(file))
   }
 
   /** Sets how users log in; the last call wins. Returns the config. */

@@ -92,6 +92,10 @@ export interface BuilderState {
   metrics: MetricsOptions | undefined
   docs: DocsOptions
   sessionStore: SessionStore | undefined
+  /** The app's name in the UI (`config.setTitle()`). */
+  title: string
+  /** An absolute path to the UI's icon (`config.setFavicon()`), else dara-ts's own. */
+  favicon: string | undefined
 }
 
 const states = new WeakMap<object, BuilderState>()
@@ -110,6 +114,8 @@ export function createState(owner: object): BuilderState {
     metrics: undefined,
     docs: {},
     sessionStore: undefined,
+    title: 'dara-ts',
+    favicon: undefined,
   }
   states.set(owner, state)
   return state

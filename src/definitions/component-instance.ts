@@ -35,6 +35,16 @@ export abstract class ComponentInstance {
   /** Endpoints this component needs; each is mounted once, however many components name it. */
   static requiredRoutes: readonly AnyApiRoute[] = []
 
+  /**
+   * The component's own React module, for a component the built-in UI does not
+   * know: `new URL('./chart.tsx', import.meta.url)`. Its default export renders
+   * the component with `{ props, client, children }` ({@link UiProps} in
+   * `dara-ts/client`). `dara start` builds it with Vite; `dara build` builds it
+   * for production.
+   * @see docs/pages-and-components.md, "A component's own React side"
+   */
+  static ui: URL | undefined = undefined
+
   /** What the UI receives, besides the children. */
   readonly props: Readonly<Record<string, PropValue>>
   readonly children: readonly ComponentInstance[]
@@ -64,6 +74,7 @@ export abstract class ComponentInstance {
 export interface ComponentClass {
   readonly name: string
   readonly requiredRoutes: readonly AnyApiRoute[]
+  readonly ui?: URL | undefined
 }
 
 export function isComponentClass(value: unknown): value is ComponentClass {

@@ -23,6 +23,11 @@ export interface AppOptions {
   readonly tracing?: boolean | TracerProvider
   /** Where the built UI is (default: the package's `dist/ui`); read only when the app has pages. */
   readonly uiDir?: string
+  /**
+   * Where `dara build` put the app's own components (`static ui`); default
+   * `DARA_COMPONENTS_DIR`, else `.dara/ui`. Read only when the app has such components.
+   */
+  readonly componentsDir?: string
   /** Where development keeps its generated secret (default `.dara/secret`). */
   readonly secretFile?: string
   /** Where sessions live; wins over `config.setSessionStore()` and `DARA_REDIS_URL`. */

@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino'
 import type { BuilderState } from '../config/state.ts'
 import type { ComponentClass } from '../definitions/component-instance.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
-import { authRoutes } from './auth.ts'
+import { authRoutes, createIdentify } from './auth.ts'
 import { BackgroundTasks } from './background.ts'
 import type { AuthHookOptions } from './auth.ts'
 import { setUpAuth, type AuthSetup } from './auth-setup.ts'
@@ -28,7 +28,7 @@ import { shutdownDelayOf } from './shutdown-delay.ts'
 import { tracingFromEnv } from './tracing.ts'
 import { resolveTrustProxy, type ResolvedTrust } from './trust-proxy.ts'
 import { trustedOrigins } from './trusted-origins.ts'
-import { DEFAULT_UI_DIR, loadUi, type BuiltUi } from './ui.ts'
+import { loadAppUi, type AppUi } from './app-ui.ts'
 
 /** Where the app is in its life; the readiness probe and the closing answer read it. */
 export interface Lifecycle {
@@ -49,7 +49,7 @@ export interface AppPlan {
   /** Every route, the framework's own first, in the order they are mounted. */
   readonly routes: readonly RoutePlan[]
   /** The built UI and what the pages use of it, when the app has pages. */
-  readonly ui: { readonly built: BuiltUi; readonly scan: PageScan } | undefined
+  readonly ui: { readonly built: AppUi; readonly scan: PageScan } | undefined
   readonly logger: Logger
   readonly limits: ResolvedLimits
   readonly trust: ResolvedTrust | undefined
@@ -73,7 +73,7 @@ export function planApp(state: BuilderState, options: AppOptions): AppPlan {
 
   // Import discovery: the components used in pages join those registered or
   // exported, and each brings its requiredRoutes, mounted once however many name them.
-  const built = state.pages.length > 0 ? loadUi(options.uiDir ?? DEFAULT_UI_DIR) : undefined
+  const built = state.pages.length > 0 ? loadAppUi(state, options) : undefined
   const ui = built ? { built, scan: scanPages(state.pages, built.rendered) } : undefined
   const components = new Set<ComponentClass>([...state.components, ...(ui?.scan.classes ?? [])])
   const own = new Set<AnyApiRoute>(state.routes.keys())
@@ -93,9 +93,10 @@ export function planApp(state: BuilderState, options: AppOptions): AppPlan {
     ...healthRoutes(auth.sessions.store, () => lifecycle.phase).map((route) =>
       planRoute(route, configurations),
     ),
-    ...(ui ? pageRoutes(state.pages, state.auth) : []).map((route) =>
-      planRoute(route, configurations),
-    ),
+    ...(ui
+      ? pageRoutes(state.pages, state.auth, ui.built, createIdentify(auth.sessions, authOptions))
+      : []
+    ).map((route) => planRoute(route, configurations)),
     ...[...own].map((route) => planRoute(route, configurations)),
   ]
   checkDuplicates(routes)

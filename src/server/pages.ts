@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { AuthConfig } from '../auth/auth-config.ts'
 import { DefaultAuthConfig } from '../auth/auth-config.ts'
 import { instanceRoutesOf } from '../components/instance-routes.ts'
@@ -77,18 +78,40 @@ async function serialize(component: ComponentInstance, id: string): Promise<Comp
 }
 
 /** The routes under /api/core that serve the pages to the UI. */
-export function pageRoutes(pages: readonly Page[], auth: AuthConfig | undefined): AnyApiRoute[] {
+export function pageRoutes(
+  pages: readonly Page[],
+  auth: AuthConfig | undefined,
+  ui: { readonly title: string; readonly components: string | null },
+  identify: (request: FastifyRequest) => unknown,
+): AnyApiRoute[] {
   const byPath = new Map(pages.map((page) => [page.path, page]))
-  const uiConfig: UiConfigJson = {
-    title: 'dara-ts',
+  const uiConfig: Omit<UiConfigJson, 'session'> = {
+    title: ui.title,
     auth: auth === undefined || auth instanceof DefaultAuthConfig ? 'anonymous' : 'login',
+    components: ui.components,
+  }
+  // The UI asks this before anything else: with `session` it knows whether to
+  // make one (or show the login page) first, so a first visit is not a 401.
+  const hasSession = async (request: FastifyRequest): Promise<boolean> => {
+    if (request.headers.cookie === undefined && request.headers.authorization === undefined)
+      return false
+    try {
+      await identify(request)
+      return true
+    } catch {
+      return false
+    }
   }
   const menu: MenuJson = { pages: pages.map(({ name, path }) => ({ name, path })) }
   return [
     frameworkRoute(
-      get('/core/config', { authenticated: false }, function uiConfigRoute() {
-        return uiConfig
-      }),
+      get(
+        '/core/config',
+        { authenticated: false },
+        async function uiConfigRoute({ request }): Promise<UiConfigJson> {
+          return { ...uiConfig, session: await hasSession(request) }
+        },
+      ),
     ),
     frameworkRoute(
       get('/core/pages', function menuRoute() {

@@ -25,10 +25,11 @@ const TYPES: Readonly<Record<string, string>> = {
 }
 
 /** Hashed file names never change content: cache them for a year. Everything else is revalidated. */
-const IMMUTABLE = 'public, max-age=31536000, immutable'
-const REVALIDATE = 'no-cache'
+export const IMMUTABLE = 'public, max-age=31536000, immutable'
+export const REVALIDATE = 'no-cache'
 
-interface Asset {
+/** A file the UI serves, read once. */
+export interface Asset {
   readonly body: Buffer
   readonly type: string
   readonly etag: string
@@ -49,10 +50,15 @@ function listFiles(dir: string): string[] {
   )
 }
 
-function asset(file: string, cache: string): Asset {
-  const body = readFileSync(file)
+/** Reads a file to serve, with its type and etag. */
+export function asset(file: string, cache: string): Asset {
+  return assetOf(readFileSync(file), extname(file), cache)
+}
+
+/** A body to serve as a file with this extension. */
+export function assetOf(body: Buffer, extension: string, cache: string): Asset {
   const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
-  return { body, etag, cache, type: TYPES[extname(file)] ?? 'application/octet-stream' }
+  return { body, etag, cache, type: TYPES[extension] ?? 'application/octet-stream' }
 }
 
 /** Reads the built UI; a missing build stops the start with the command that makes it. */

@@ -8,6 +8,7 @@ import { warnOnTrustAll } from './trust-proxy.ts'
  */
 export function warnAtStart(app: FastifyInstance, plan: AppPlan): void {
   for (const warning of plan.state.warnings) app.log.warn(warning)
+  if (plan.ui?.built.warning) app.log.warn(plan.ui.built.warning)
   warnOnTrustAll(app, plan.trust)
   if (plan.auth.secretSource === 'generated' || plan.auth.secretSource === 'file') {
     app.log.warn(

@@ -74,7 +74,12 @@ void test('GET /api/core/pages answers the menu in order; /api/core/config tells
   })
   const config = await app.inject({ method: 'GET', url: '/api/core/config' })
   assert.equal(config.statusCode, 200)
-  assert.deepEqual(config.json(), { title: 'dara-ts', auth: 'anonymous' })
+  assert.deepEqual(config.json(), {
+    title: 'dara-ts',
+    auth: 'anonymous',
+    components: null,
+    session: false,
+  })
 })
 
 void test('/api/core/config says "login" when the auth config needs credentials', async (t) => {
@@ -87,7 +92,12 @@ void test('/api/core/config says "login" when the auth config needs credentials'
   config.addAuth(new TeamAuth())
   const app = buildApp(t, config)
   const res = await app.inject({ method: 'GET', url: '/api/core/config' })
-  assert.deepEqual(res.json(), { title: 'dara-ts', auth: 'login' })
+  assert.deepEqual(res.json(), {
+    title: 'dara-ts',
+    auth: 'login',
+    components: null,
+    session: false,
+  })
 })
 
 void test('a page is its component tree as JSON; function props run on each load, as the user', async (t) => {

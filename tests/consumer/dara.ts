@@ -15,11 +15,16 @@ export interface RunningDara {
 }
 
 /** Starts `dara start <entry> --port 0` in `cwd` and waits for its "listening on" line. */
-export async function startDara(node: string, cwd: string, entry: string): Promise<RunningDara> {
+export async function startDara(
+  node: string,
+  cwd: string,
+  entry: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunningDara> {
   const bin = join(cwd, 'node_modules', '.bin', 'dara')
   const child = spawn(node, [bin, 'start', entry, '--port', '0'], {
     cwd,
-    env: userEnv({ DARA_LOG_LEVEL: 'warn' }),
+    env: userEnv({ DARA_LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

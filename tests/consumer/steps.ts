@@ -14,6 +14,7 @@ import { exec, npmCli, tail } from './exec.ts'
 export const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const APP = fileURLToPath(new URL('app/', import.meta.url))
 const APP_FILES = ['greeting.ts', 'routes.ts', 'main.ts', 'client.ts', 'check.ts']
+const COMPONENTS_APP = fileURLToPath(new URL('components-app/', import.meta.url))
 /** GET /api/public's answer: `from` names the file greeting.ts was compiled to, or itself. */
 const hello = (from: string): string => JSON.stringify({ message: 'Hello, world', from })
 
@@ -167,6 +168,70 @@ async function initConfig(ctx: Context, tsc: string, file: string): Promise<void
   copyFileSync(join(scratch, 'tsconfig.json'), join(ctx.module, file))
 }
 
+/** The components app: a project of its own, so that Vite is installed in it alone. */
+async function componentsProject(ctx: Context): Promise<string> {
+  check(ctx.tarball !== undefined, 'no tarball')
+  const project = join(ctx.root, 'components-app')
+  mkdirSync(project, { recursive: true })
+  await exec('npm', ['init', '-y'], { cwd: project })
+  await exec('npm', ['pkg', 'set', 'type=module'], { cwd: project })
+  await exec('npm', ['install', '--no-audit', '--no-fund', ctx.tarball, 'zod'], { cwd: project })
+  for (const file of ['main.ts', 'counter.tsx'])
+    copyFileSync(join(COMPONENTS_APP, file), join(project, file))
+  return project
+}
+
+const COMPONENT_STEP: Step = {
+  name: 'a component of its own (static ui): without Vite a coded error; with it, dara build and a production start that builds nothing',
+  async run(ctx) {
+    const project = await componentsProject(ctx)
+    const bin = join(project, 'node_modules', '.bin', 'dara')
+    const noVite = await exec(process.execPath, [bin, 'build', 'main.ts'], {
+      cwd: project,
+      allowFailure: true,
+      timeoutMs: 120_000,
+    })
+    const expected =
+      'error DARA_ERR_COMPONENTS_NO_VITE: Component Counter has a React side of its own (static ui), which dara-ts builds with Vite, and Vite is not installed. Run `npm install --save-dev vite`.'
+    check(
+      noVite.code === 1 && noVite.stderr.trim() === expected,
+      `without vite: exit ${noVite.code}, stderr:\n${tail(noVite.stderr)}`,
+    )
+    await exec('npm', ['install', '--no-audit', '--no-fund', '-D', 'vite@8'], {
+      cwd: project,
+      timeoutMs: 600_000,
+    })
+    const built = await exec(process.execPath, [bin, 'build', 'main.ts'], {
+      cwd: project,
+      timeoutMs: 300_000,
+    })
+    check(
+      built.stdout.trim() === 'Built the React side of Counter into .dara/ui',
+      `dara build said:\n${tail(built.stdout + built.stderr)}`,
+    )
+    const dara = await startDara(process.execPath, project, 'main.ts', {
+      NODE_ENV: 'production',
+      DARA_JWT_SECRET: 'consumer-test-secret-0123456789-abcdefgh',
+    })
+    try {
+      const ui = (await (await fetch(`${dara.url}/api/core/config`)).json()) as {
+        title: string
+        components: string
+      }
+      check(ui.title === 'Counter', `title ${ui.title}`)
+      const registry = await fetch(`${dara.url}${ui.components}`)
+      check(registry.status === 200, `GET ${ui.components}: ${registry.status}`)
+      const chunk = /import\(`\.\/(counter-[\w-]+\.js)`\)/.exec(await registry.text())?.[1]
+      check(chunk !== undefined, 'the registry imports the component')
+      const code = await (await fetch(`${dara.url}/assets/app/${chunk}`)).text()
+      check(code.includes('__DARA_SHARED__'), 'React comes from the UI')
+      return `component chunk ${code.length} bytes`
+    } finally {
+      await dara.stop()
+    }
+  },
+}
+
 export const SETUP_STEPS: readonly Step[] = [
   {
     name: 'npm pack: the tarball holds dist/, bin/, templates/, LICENSE, README and CHANGELOG only',
@@ -277,6 +342,7 @@ export const SETUP_STEPS: readonly Step[] = [
       return `${inputs.length} inputs, ${Math.round(bytes / 1024)} kB`
     },
   },
+  COMPONENT_STEP,
 ]
 
 // No skipLibCheck: the package's declaration files are checked too.

@@ -9,13 +9,20 @@ export class ApiError extends Error {
   }
 }
 
+/** fetch with the session cookie; a 401 renews the session once and tries again. */
+export async function sessionFetch(
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> {
+  const res = await fetch(input, init)
+  if (res.status !== 401) return res
+  await renewSession()
+  return fetch(input, init)
+}
+
 /** GETs JSON from /api with the session cookie; a 401 renews the session once. */
-export async function apiGet<T>(path: string, retry = true): Promise<T> {
-  const res = await fetch(path)
-  if (res.status === 401 && retry) {
-    await renewSession()
-    return apiGet(path, false)
-  }
+export async function apiGet<T>(path: string): Promise<T> {
+  const res = await sessionFetch(path)
   const payload: unknown = await res.json().catch(() => null)
   if (!res.ok) throw new ApiError(res.status, errorDetail(payload) ?? `Error ${res.status}`)
   // The server's own routes answer the shapes dara-ts/components declares.

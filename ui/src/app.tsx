@@ -3,7 +3,7 @@ import type { Action, MenuJson, PageJson } from 'dara-ts/components'
 import { ApiError, apiGet } from './api.ts'
 import { LoginPage } from './login.tsx'
 import { Render } from './render.tsx'
-import { LoginRequired, logout, uiConfig } from './session.ts'
+import { ensureSession, LoginRequired, logout, uiConfig } from './session.ts'
 import type { PageContext } from './view.ts'
 
 type Load =
@@ -18,7 +18,7 @@ function currentPath(): string {
 
 export function App() {
   const [path, setPath] = useState(currentPath)
-  const [title, setTitle] = useState('dara-ts')
+  const [title, setTitle] = useState(() => document.title)
   const [canLogOut, setCanLogOut] = useState(false)
   const [load, setLoad] = useState<Load>({ kind: 'loading' })
   const [version, setVersion] = useState(0)
@@ -41,6 +41,7 @@ export function App() {
         const ui = await uiConfig()
         setTitle(ui.title)
         setCanLogOut(ui.auth === 'login')
+        await ensureSession()
         const menu = await apiGet<MenuJson>('/api/core/pages')
         const wanted = path === '' || path === 'login' ? menu.pages[0]?.path : path
         const page = wanted

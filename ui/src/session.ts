@@ -24,13 +24,30 @@ export function uiConfig(): Promise<UiConfigJson> {
   return config
 }
 
+/** Whether this page has made or found a session: `/api/core/config` says if the cookie holds one. */
+let hasSession: boolean | undefined
+
+/**
+ * Makes sure the page has a session before its first authenticated request,
+ * so that a first visit is not answered 401: an anonymous app opens one, an
+ * app with a login throws LoginRequired.
+ */
+export async function ensureSession(): Promise<void> {
+  const { session } = await uiConfig()
+  hasSession ??= session
+  if (!hasSession) await renewSession()
+}
+
 async function openSession(body: unknown): Promise<void> {
   const res = await fetch('/api/auth/session', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })
-  if (res.ok) return
+  if (res.ok) {
+    hasSession = true
+    return
+  }
   const payload: unknown = await res.json().catch(() => null)
   throw new Error(errorDetail(payload) ?? `Could not start a session (${res.status})`)
 }
@@ -50,6 +67,7 @@ export function login(username: string, password: string): Promise<void> {
 /** Ends the session everywhere; the next request asks for the login page again. */
 export async function logout(): Promise<void> {
   await fetch('/api/auth/revoke-session', { method: 'POST' })
+  hasSession = false
 }
 
 /** The server's `detail`, as a sentence, if the body has one. */
