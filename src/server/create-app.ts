@@ -51,6 +51,7 @@ import {
 import { addTracing, tracingFromEnv } from './tracing.ts'
 import { resolveTrustProxy, warnOnTrustAll, type TrustProxy } from './trust-proxy.ts'
 import { trustedOrigins } from './trusted-origins.ts'
+import { webSockets } from './websocket.ts'
 import { DEFAULT_UI_DIR, loadUi, mountUi } from './ui.ts'
 
 /** How the server is run, as opposed to what the app is. */
@@ -314,6 +315,8 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   app.addHook('onClose', () => background.settled())
 
   for (const middleware of state.middlewares) registerMiddleware(app, middleware)
+  // Before the routes are mounted: it turns ws() routes into websocket ones as they are added.
+  void app.register(webSockets, { plans, auth, authOptions, limits, background })
 
   const identify = createIdentify(auth.sessions, authOptions)
   const mount = (instance: FastifyInstance, plan: RoutePlan): void => {
