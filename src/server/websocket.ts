@@ -116,7 +116,6 @@ function closeAll(app: FastifyInstance, done: () => void): void {
   const timer = setTimeout(() => {
     for (const client of server.clients) client.terminate()
   }, CLOSE_GRACE_MS)
-  timer.unref()
   server.close(() => {
     clearTimeout(timer)
     done()

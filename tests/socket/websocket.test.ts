@@ -10,7 +10,7 @@ import { EndpointConfiguration } from 'dara-ts/definitions'
 import { dependency, HttpError, ws } from 'dara-ts/http'
 import { NamedAuth, claimsOf } from '../helpers/auth.ts'
 import { listen, sessionToken } from '../helpers/listen.ts'
-import { closed, connect, nextJson, nextMessage, refused } from '../helpers/ws-client.ts'
+import { connect, nextJson, nextMessage, refused } from '../helpers/ws-client.ts'
 
 class Greeting extends EndpointConfiguration<{ word: string }> {
   declare word: string
