@@ -1,6 +1,7 @@
 import { createApp, type AppOptions, type DaraApp } from '../server/create-app.ts'
 import { parseWhole } from '../server/limits.ts'
 import { describeApp } from '../server/manifest.ts'
+import { methodName } from '../http/ws.ts'
 import { loadEntry } from './load-entry.ts'
 import { startTelemetry } from './telemetry.ts'
 import type { ReadyMessage } from './reload.ts'
@@ -104,7 +105,7 @@ export async function start(options: StartOptions): Promise<void> {
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const lines = app.routePlans.map(
     (plan) =>
-      `  ${plan.route.method.padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
+      `  ${methodName(plan.route).padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
   )
   if (app.hasRoute({ method: 'GET', url: '/api/docs' })) {
     lines.push(`API docs: http://${host}:${port}/api/docs (OpenAPI: /api/openapi.json)`)

@@ -64,6 +64,11 @@ export function wsSpecOf(route: object): WsSpec | undefined {
   return wsRoutes.get(route)
 }
 
+/** How route tables name a route's method: `WS` for a websocket, else its HTTP method. */
+export function methodName(route: { readonly method: string }): string {
+  return wsRoutes.has(route) ? 'WS' : route.method
+}
+
 type NoOptions = Record<never, never>
 
 interface WsHelper {
