@@ -10,6 +10,7 @@ import type { ResolvedLimits } from './limits.ts'
 import { createPreparer, requestIdentity, type SocketContext } from './pipeline.ts'
 import type { RoutePlan } from './plan.ts'
 import { BEARER_PROTOCOL, createWsIdentify } from './ws-auth.ts'
+import { cameByUpgrade, closeAfterAnswer } from './upgrade-connection.ts'
 import { sessionWatch } from './ws-session-watch.ts'
 
 export interface WebSocketOptions {
@@ -84,6 +85,13 @@ export const webSockets = fp<WebSocketOptions>(async function webSockets(app, op
         failed(err)
       }
     } satisfies RouteOptions['wsHandler']
+  })
+
+  // A refused upgrade's connection is closed (upgrade-connection.ts); one that
+  // reached a route is ended by @fastify/websocket, the rest here.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (cameByUpgrade(request)) closeAfterAnswer(request, reply)
+    done()
   })
 
   // Loaded only by an app with a websocket route.

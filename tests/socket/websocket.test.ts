@@ -2,6 +2,8 @@
 // the upgrade's auth, validation, dependencies and configurations, refusals as
 // HTTP answers before the upgrade, and USER inside the handler.
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { request as httpRequest } from 'node:http'
 import { test, type TestContext } from 'node:test'
 import { z } from 'zod'
 import { ConfigurationBuilder } from 'dara-ts'
@@ -85,6 +87,8 @@ void test('without credentials the upgrade is refused with 401 over HTTP, the ha
   assert.equal(refusal.status, 401)
   assert.deepEqual(refusal.body, NO_CREDENTIALS)
   assert.equal(refusal.headers['www-authenticate'], 'Bearer realm="dara"')
+  // The server closes the connection after a refused upgrade, and says so.
+  assert.equal(refusal.headers.connection, 'close')
 })
 
 void test('a token as the subprotocol pair ["dara.bearer", token] opens the socket; only dara.bearer is echoed', async (t) => {
@@ -180,5 +184,48 @@ void test('a plain GET on a ws() endpoint answers 426', async (t) => {
     detail:
       'GET /echo is a websocket endpoint: open it with a websocket client (Upgrade: websocket), not a plain request',
     code: 'DARA_ERR_WS_UPGRADE_REQUIRED',
+  })
+})
+
+void test('an upgrade refused before any route (a bad URL) is answered, then its connection closed', async (t) => {
+  const { baseUrl } = await app(t)
+  const { port } = new URL(baseUrl)
+  const answer = await new Promise<{ status: number; connection: unknown; body: string }>(
+    (resolve, reject) => {
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        path: '/api/rooms/%ZZ?n=1',
+        agent: false,
+        timeout: 5000,
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': randomBytes(16).toString('base64'),
+        },
+      })
+      req.once('timeout', () => req.destroy(new Error('timed out')))
+      req.once('response', (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (body += chunk))
+        // 'close' of the response: the server ended the connection (a kept one would not end).
+        res.socket.once('close', () =>
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }),
+        )
+      })
+      req.once('error', reject)
+      req.end()
+    },
+  )
+  assert.deepEqual(answer, {
+    status: 400,
+    connection: 'close',
+    body: JSON.stringify({
+      detail:
+        'The path "/api/rooms/%ZZ?n=1" is not a valid URL: write a "%" that is not an escape as %25',
+      code: 'DARA_ERR_BAD_URL',
+    }),
   })
 })
