@@ -47,7 +47,8 @@ export type { WebSocket }
 export type WsRoute<U extends string = string, O extends WsOptions = WsOptions> = ApiRoute<
   'GET',
   U,
-  O,
+  // `& WsOptions`: options of a socket's own alone (`{ messageRate }`) still fit every route's type.
+  O & WsOptions,
   never
 >
 

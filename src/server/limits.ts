@@ -53,7 +53,7 @@ export interface ServerLimits {
    * whose session was revoked or expired is closed with 4401 at most this long
    * after. Default 1 s; `DARA_WS_SESSION_CHECK_MS`.
    */
-  readonly wsSessionCheckInterval?: number
+  readonly wsSessionCheck?: number
 }
 
 export type ResolvedLimits = Required<ServerLimits>
@@ -74,7 +74,7 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   uploadTimeout: 15 * 60_000,
   wsMaxPayload: 1024 * 1024,
   wsMessageRate: 100,
-  wsSessionCheckInterval: 1000,
+  wsSessionCheck: 1000,
 }
 
 const ENV: Record<keyof ServerLimits, string> = {
@@ -92,7 +92,7 @@ const ENV: Record<keyof ServerLimits, string> = {
   uploadTimeout: 'DARA_UPLOAD_TIMEOUT_MS',
   wsMaxPayload: 'DARA_WS_MAX_PAYLOAD',
   wsMessageRate: 'DARA_WS_MESSAGE_RATE',
-  wsSessionCheckInterval: 'DARA_WS_SESSION_CHECK_MS',
+  wsSessionCheck: 'DARA_WS_SESSION_CHECK_MS',
 }
 
 /** Only these may be 0, which turns them off; a 0 elsewhere would mean "no limit" by accident. */

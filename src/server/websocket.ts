@@ -44,7 +44,7 @@ export const webSockets = fp<WebSocketOptions>(async function webSockets(app, op
   if (routes.size === 0) return
 
   const identify = createWsIdentify(sessions, authOptions)
-  const watch = sessionWatch(sessions, limits.wsSessionCheckInterval, app.log)
+  const watch = sessionWatch(sessions, limits.wsSessionCheck, app.log)
   const contexts = new WeakMap<FastifyRequest, SocketContext>()
 
   // Before @fastify/websocket's own onRoute hook, which reads `wsHandler`.

@@ -25,7 +25,7 @@ async function start(t: TestContext, options: AppOptions = {}) {
   config.addEndpoint(ticks)
   config.addEndpoint(chatty)
   const app = buildApp(t, config, undefined, {
-    limits: { wsSessionCheckInterval: 50, wsMaxPayload: 1024 },
+    limits: { wsSessionCheck: 50, wsMaxPayload: 1024 },
     ...options,
   })
   await app.listen({ port: 0, host: '127.0.0.1' })

@@ -26,7 +26,7 @@ async function instance(t: TestContext, url: string) {
   t.after(() => store.close())
   const app = buildApp(t, config, SECRET, {
     sessionStore: store,
-    limits: { wsSessionCheckInterval: 50 },
+    limits: { wsSessionCheck: 50 },
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
