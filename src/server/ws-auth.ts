@@ -15,7 +15,7 @@ import { checkOrigin } from './csrf.ts'
 export const BEARER_PROTOCOL = 'dara.bearer'
 
 /** The token that follows `dara.bearer` in a Sec-WebSocket-Protocol header; undefined without it. */
-export function protocolToken(header: string | undefined): string | undefined {
+function protocolToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined
   const offered = header.split(',').map((entry) => entry.trim())
   const at = offered.indexOf(BEARER_PROTOCOL)

@@ -4,7 +4,7 @@ import type { Sessions } from '../auth/sessions.ts'
 import { DaraError } from '../errors.ts'
 
 /** The close code of a socket whose session ended: 4000 + HTTP's 401, as for a refused request. */
-export const SESSION_ENDED = 4401
+const SESSION_ENDED = 4401
 
 /**
  * Closes each open websocket with 4401 once its session is over: revoked
