@@ -283,6 +283,21 @@ export const ERRORS = {
     message:
       'config.setFavicon(%s): %s. Pass the path of an .ico, .png or .svg file, absolute or from the folder `dara start` runs in.',
   },
+  DARA_ERR_WS_UPGRADE_REQUIRED: {
+    status: 426,
+    message:
+      'GET %s is a websocket endpoint: open it with a websocket client (Upgrade: websocket), not a plain request',
+  },
+  DARA_ERR_WS_ORIGIN: {
+    status: 403,
+    message:
+      'Websocket refused: %s. A websocket authenticated by the session cookie must be opened from this site (or an origin in trustedOrigins); programs send the token as the subprotocols ["dara.bearer", token]',
+  },
+  DARA_ERR_WS_BEARER: {
+    status: 401,
+    message:
+      'The subprotocol "dara.bearer" must be followed by the token: new WebSocket(url, ["dara.bearer", token])',
+  },
   DARA_ERR_UPLOAD_NOT_MULTIPART: {
     status: 415,
     message: 'Send the file as multipart/form-data, in a field named "data" (got %s)',

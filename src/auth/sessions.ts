@@ -291,6 +291,21 @@ export function createSessions(deps: {
         : ofSession(found)
     },
 
+    /**
+     * Throws the 401 of a session that is over (revoked, expired, forgotten by
+     * the store, or its user changed), for a connection that outlives the
+     * request that opened it. While the store is unavailable the session is not
+     * judged: an outage does not end it, and revocations are reloaded on return.
+     */
+    recheck(sessionId: string): void | Promise<void> {
+      if (!store.available) return undefined
+      if (store.isRevoked(sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
+      const found = store.findSession(sessionId, clock())
+      if (found instanceof Promise) return found.then((session) => void ofSession(session))
+      ofSession(found)
+      return undefined
+    },
+
     /** Revokes a session on every process sharing the store; its tokens and cookie stop at once. */
     revoke,
 

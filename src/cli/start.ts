@@ -2,6 +2,7 @@ import { builderState } from '../config/state.ts'
 import { createApp, type AppOptions, type DaraApp } from '../server/create-app.ts'
 import { parseWhole } from '../server/limits.ts'
 import { describeApp } from '../server/manifest.ts'
+import { methodName } from '../http/ws.ts'
 import { loadEntry } from './load-entry.ts'
 import { startTelemetry } from './telemetry.ts'
 import type { ReadyMessage } from './reload.ts'
@@ -112,7 +113,7 @@ export async function start(options: StartOptions): Promise<void> {
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const lines = app.routePlans.map(
     (plan) =>
-      `  ${plan.route.method.padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
+      `  ${methodName(plan.route).padEnd(7)}${plan.path.padEnd(32)}${plan.route.authenticated ? 'authenticated' : 'public'}`,
   )
   // The UI's pages: each answers at its path with the app, which asks /api/core/pages for it.
   for (const page of builderState(config).pages)

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DaraError } from '../errors.ts'
 import type { ResolvedLimits } from './limits.ts'
 import { isLingering, lingerAfterRefusal } from './linger.ts'
+import { cameByUpgrade, closeAfterAnswer } from './upgrade-connection.ts'
 import type { HeaderSets } from './security.ts'
 
 /** The sockets whose request keeps its own time (an upload): Node's request timeout leaves them alone. */
@@ -94,6 +95,8 @@ export function frameworkErrorHandler(limits: ResolvedLimits, sets: HeaderSets) 
         : error.code === 'FST_ERR_BAD_URL'
           ? new DaraError('DARA_ERR_BAD_URL', shown)
           : new DaraError('DARA_ERR_BAD_REQUEST', error.message)
+    // A bad URL in a websocket upgrade: no hook runs, the connection is closed here.
+    if (cameByUpgrade(request)) closeAfterAnswer(request, reply)
     void reply
       .headers(path.startsWith('/api') ? sets.api : sets.ui)
       .code(refusal.status)

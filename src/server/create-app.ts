@@ -18,6 +18,7 @@ import { security } from './security.ts'
 import { addTracing } from './tracing.ts'
 import { pages } from './ui.ts'
 import { warnAtStart } from './warnings.ts'
+import { webSockets } from './websocket.ts'
 
 export type { AppOptions } from './app-options.ts'
 
@@ -65,6 +66,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   feature(requestLog) // one line per request, when the level writes it
   feature(lifecycle) // the store and startup functions at start; draining and shutdown at close
   feature(middleware) // the app's own Fastify hooks
+  feature(webSockets) // ws() routes made websocket ones as they are added: before the routes
   feature(routes) // every route, the 405/OPTIONS answers, the docs
   feature(uploads) // the dropzones' upload route, with multipart for it alone
   feature(pages) // the built UI for the app's pages

@@ -12,17 +12,31 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 export function checkCsrf(request: FastifyRequest, trusted: ReadonlySet<string>): void {
   if (SAFE_METHODS.has(request.method)) return
+  checkOrigin(request, trusted)
+}
+
+/**
+ * The Origin (else Referer) must be this site or a trusted one, whatever the
+ * method: a websocket upgrade is a GET that opens a channel in both
+ * directions, and another site's page may start one with the user's cookie
+ * (cross-site websocket hijacking).
+ */
+export function checkOrigin(
+  request: FastifyRequest,
+  trusted: ReadonlySet<string>,
+  code: 'DARA_ERR_AUTH_CSRF' | 'DARA_ERR_WS_ORIGIN' = 'DARA_ERR_AUTH_CSRF',
+): void {
   const origin = request.headers.origin
   if (origin !== undefined) {
     if (sameSite(origin, request, trusted)) return
-    throw new DaraError('DARA_ERR_AUTH_CSRF', `its Origin ${quote(origin)} is not this site`)
+    throw new DaraError(code, `its Origin ${quote(origin)} is not this site`)
   }
   const referer = request.headers.referer
   if (referer !== undefined) {
     if (sameSite(referer, request, trusted)) return
-    throw new DaraError('DARA_ERR_AUTH_CSRF', `its Referer ${quote(referer)} is not this site`)
+    throw new DaraError(code, `its Referer ${quote(referer)} is not this site`)
   }
-  throw new DaraError('DARA_ERR_AUTH_CSRF', 'it has neither an Origin nor a Referer header')
+  throw new DaraError(code, 'it has neither an Origin nor a Referer header')
 }
 
 /**

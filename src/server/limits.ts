@@ -40,6 +40,20 @@ export interface ServerLimits {
   readonly uploadRateWindow?: number
   /** Milliseconds an upload may take in all, however fast it goes; then 408. Default 15 min; `DARA_UPLOAD_TIMEOUT_MS`. */
   readonly uploadTimeout?: number
+  /** Largest websocket message, in bytes: a larger one closes the socket with 1009. Default 1 MiB; `DARA_WS_MAX_PAYLOAD`. */
+  readonly wsMaxPayload?: number
+  /**
+   * Messages a second one websocket may send, with a burst of as many; past
+   * it the socket is closed with 1008. A route's `messageRate` wins. Default
+   * 100; `DARA_WS_MESSAGE_RATE`.
+   */
+  readonly wsMessageRate?: number
+  /**
+   * Milliseconds between two checks of each open websocket's session: a socket
+   * whose session was revoked or expired is closed with 4401 at most this long
+   * after. Default 1 s; `DARA_WS_SESSION_CHECK_MS`.
+   */
+  readonly wsSessionCheck?: number
 }
 
 export type ResolvedLimits = Required<ServerLimits>
@@ -58,6 +72,9 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   uploadMinRate: 4096,
   uploadRateWindow: 10_000,
   uploadTimeout: 15 * 60_000,
+  wsMaxPayload: 1024 * 1024,
+  wsMessageRate: 100,
+  wsSessionCheck: 1000,
 }
 
 const ENV: Record<keyof ServerLimits, string> = {
@@ -73,6 +90,9 @@ const ENV: Record<keyof ServerLimits, string> = {
   uploadMinRate: 'DARA_UPLOAD_MIN_RATE',
   uploadRateWindow: 'DARA_UPLOAD_RATE_WINDOW_MS',
   uploadTimeout: 'DARA_UPLOAD_TIMEOUT_MS',
+  wsMaxPayload: 'DARA_WS_MAX_PAYLOAD',
+  wsMessageRate: 'DARA_WS_MESSAGE_RATE',
+  wsSessionCheck: 'DARA_WS_SESSION_CHECK_MS',
 }
 
 /** Only these may be 0, which turns them off; a 0 elsewhere would mean "no limit" by accident. */

@@ -7,6 +7,7 @@ import { authConfigOf } from './auth-setup.ts'
 import { createApp, type DaraApp } from './create-app.ts'
 import { docsEnabled } from './docs.ts'
 import type { AnyApiRoute } from '../http/api-route.ts'
+import { methodName, wsSpecOf } from '../http/ws.ts'
 import type { Binding, RoutePlan } from './plan.ts'
 
 /** One mounted route, as `dara routes` prints it and a committed manifest holds it. */
@@ -21,7 +22,8 @@ export interface ManifestRoute {
   readonly scopes: readonly string[]
   /**
    * The limits the app's code sets on this route: `file` (the largest file an
-   * upload takes), `login` (failed logins before delays and 429). The limits every route
+   * upload takes), `login` (failed logins before delays and 429), `messages` (a
+   * websocket's own message rate). The limits every route
    * shares (body size, timeouts) are the deployment's, set by `createApp`'s
    * `limits` or DARA_* variables, and are not part of the manifest.
    */
@@ -68,6 +70,8 @@ function limitsOf(plan: RoutePlan, sources: LimitSources): Record<string, string
   const limits: Record<string, string> = {}
   if (isUploadRoute(plan.route) && sources.largestFile > 0)
     limits['file'] = exactSize(sources.largestFile)
+  const rate = wsSpecOf(plan.route)?.options.messageRate
+  if (rate !== undefined) limits['messages'] = `${rate} a second`
   if (plan.route.method === 'POST' && plan.path === '/api/auth/session') {
     const { perUserAddress, perUser, perAddress, delaySeconds, maxDelaySeconds } = sources.login
     limits['login'] =
@@ -86,7 +90,7 @@ export function describeRoute(
   for (const step of plan.steps) configurationNames(step.bindings, configurations)
   configurationNames(plan.bindings, configurations)
   return {
-    method: plan.route.method,
+    method: methodName(plan.route),
     path: plan.path,
     authenticated: plan.route.authenticated,
     groups: [...(plan.route.options.groups ?? [])],

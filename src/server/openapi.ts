@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { RouteOptions } from '../http/api-route.ts'
+import { wsSpecOf } from '../http/ws.ts'
 import { READY_PATH } from './health.ts'
 import type { RoutePlan } from './plan.ts'
 import {
@@ -195,6 +196,8 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
   }
   for (const plan of plans) {
     const { route } = plan
+    // A websocket is no HTTP operation: OpenAPI has no words for it (the route manifest lists it).
+    if (wsSpecOf(route)) continue
     const { options } = route
     const pathParams = [...plan.path.matchAll(/:([A-Za-z_$][\w$]*)/g)].map((m) => m[1] ?? '')
     const validates = [

@@ -137,16 +137,20 @@ class Call {
   /** Made on the first dependency context, so a route without dependencies has no closure. */
   onCleanup: ((fn: () => unknown) => void) | undefined
   readonly background: (fn: () => unknown) => void
+  /** Registers what runs once the exchange is over: by default when the response closes. */
+  readonly whenOver: ((fn: () => void) => void) | undefined
 
   constructor(
     plan: RoutePlan,
     base: BaseContext,
     identity: Identity | undefined,
     tasks: BackgroundTasks,
+    whenOver?: (fn: () => void) => void,
   ) {
     this.plan = plan
     this.base = base
     this.identity = identity
+    this.whenOver = whenOver
     const where = `${plan.route.method} ${plan.path}`
     this.background = (fn) => tasks.schedule(fn, base.request, base.reply, identity, where)
   }
@@ -159,7 +163,8 @@ class Call {
       const identity = this.identity
       // 'close' fires once the response is done, or when the client goes away:
       // cleanup runs in both cases, after the handler's result or error is sent.
-      if (reply.raw.closed) queueMicrotask(() => void runCleanups(list, request, identity))
+      if (this.whenOver) this.whenOver(() => void runCleanups(list, request, identity))
+      else if (reply.raw.closed) queueMicrotask(() => void runCleanups(list, request, identity))
       else reply.raw.once('close', () => void runCleanups(list, request, identity))
     }
     this.cleanups.push(fn)
@@ -208,6 +213,61 @@ export function createHandler(plan: RoutePlan, tasks: BackgroundTasks, timeoutMs
     if (!isThenable(outcome)) return undefined
     const work = Promise.resolve(outcome).catch(rethrowFault)
     return (timeoutMs > 0 ? bounded(work, timeoutMs, request, reply) : work).then(() => reply)
+  }
+}
+
+/** The context of a handler that does not answer over HTTP: no body, reply nor background. */
+export type SocketContext = Record<string, unknown>
+
+/**
+ * For a route whose handler runs after an upgrade (a websocket's): validates
+ * the request's inputs and runs the route's dependencies as for any route, as
+ * its caller, and gives the handler's context. A dependency's cleanup runs
+ * when `whenOver` says (the socket's end). Undefined when a dependency sent
+ * an answer itself; a refusal throws, to be answered over HTTP.
+ */
+export function createPreparer(plan: RoutePlan, tasks: BackgroundTasks) {
+  const { options } = plan.route
+  const validates = CHECKS.some(([key]) => options[key] !== undefined)
+  const shapes: Shapes = { query: listFields(options.query), form: undefined }
+  const finish = (call: Call): SocketContext => {
+    const { base } = call
+    const ctx: SocketContext = {
+      params: base.params,
+      query: base.query,
+      headers: base.headers,
+      cookies: base.cookies,
+      request: base.request,
+    }
+    bind(ctx, call.plan.bindings, call.results)
+    return ctx
+  }
+  return function prepare(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    whenOver: (fn: () => void) => void,
+  ): Promise<SocketContext | undefined> {
+    const base: BaseContext = {
+      params: request.params,
+      query: request.query,
+      body: undefined,
+      headers: request.headers,
+      cookies: parseCookies(request.headers.cookie),
+      request,
+      reply,
+    }
+    if (validates) validate(options, base, shapes)
+    const identity = requestIdentity.get(request)
+    const call = new Call(plan, base, identity, tasks, whenOver)
+    const run = (): unknown => proceed(call, 0, finish)
+    let outcome: unknown
+    try {
+      outcome = identity ? identityStorage.run(identity, run) : run()
+    } catch (error) {
+      return Promise.reject(fault(error))
+    }
+    // Sound: `proceed` ends in `finish`, or in undefined when a dependency answered.
+    return Promise.resolve(outcome as SocketContext | undefined).catch(rethrowFault)
   }
 }
 
@@ -263,7 +323,7 @@ function rethrowFault(error: unknown): never {
  * The contexts are assembled key by key from the plan, which checked at start
  * that every key the route's types promise is bound; `never` hands them over.
  */
-function proceed(call: Call, index: number): unknown {
+function proceed(call: Call, index: number, finish: (call: Call) => unknown = runHandler): unknown {
   const { plan, base, results } = call
   const { steps } = plan
   const reply = base.reply
@@ -286,12 +346,19 @@ function proceed(call: Call, index: number): unknown {
     if (isThenable(value)) {
       return Promise.resolve(value).then((resolved) => {
         results.push(resolved)
-        return reply.sent ? undefined : proceed(call, i + 1)
+        return reply.sent ? undefined : proceed(call, i + 1, finish)
       })
     }
     results.push(value)
     if (reply.sent) return undefined
   }
+  return finish(call)
+}
+
+/** The handler, given its context, and its result sent. */
+function runHandler(call: Call): unknown {
+  const { plan, base, results } = call
+  const reply = base.reply
   const ctx: Record<string, unknown> = {
     params: base.params,
     query: base.query,

@@ -14,6 +14,7 @@ export const PUBLIC_NAMES: Record<string, readonly string[]> = {
     'HttpError',
     'dependency',
     'sse',
+    'ws',
   ],
   './definitions': ['EndpointConfiguration', 'ComponentInstance', 'ApiRoute'],
   './testing': ['testApp', 'mintToken', 'checkRouteManifest', 'routeManifest'],
