@@ -29,5 +29,6 @@ export interface MenuJson {
  */
 export interface UiConfigJson {
   readonly title: string
-  readonly auth: 'anonymous' | 'login'
+  /** `oidc`: the UI sends the browser to the identity provider (`GET /api/auth/oidc/login`). */
+  readonly auth: 'anonymous' | 'login' | 'oidc'
 }

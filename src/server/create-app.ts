@@ -26,6 +26,7 @@ import { lingerAfterAnswer } from './linger.ts'
 import { addMetrics } from './metrics.ts'
 import { buildSerializer } from './lazy-serializer.ts'
 import { registerMiddleware } from './middleware.ts'
+import { registerOidc } from './oidc.ts'
 import { BackgroundTasks } from './background.ts'
 import { createHandler } from './pipeline.ts'
 import { fastifySchema } from './response-schema.ts'
@@ -349,6 +350,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       done()
     }),
   )
+  registerOidc(app, state.auth, auth.sessions, authOptions)
   const uploadPlan = plans.find((plan) => isUploadRoute(plan.route))
   if (uploadPlan) {
     // Multipart parsing is registered for the upload route alone: other routes

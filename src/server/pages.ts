@@ -1,5 +1,6 @@
 import type { AuthConfig } from '../auth/auth-config.ts'
 import { DefaultAuthConfig } from '../auth/auth-config.ts'
+import { OIDCAuthConfig } from '../auth/oidc-auth-config.ts'
 import { uploadSpecOf } from '../components/upload-registry.ts'
 import type { UploadSpec } from '../components/upload-spec.ts'
 import type { ComponentJson, MenuJson, PageJson, UiConfigJson } from '../components/wire.ts'
@@ -76,7 +77,12 @@ export function pageRoutes(pages: readonly Page[], auth: AuthConfig | undefined)
   const byPath = new Map(pages.map((page) => [page.path, page]))
   const uiConfig: UiConfigJson = {
     title: 'dara-ts',
-    auth: auth === undefined || auth instanceof DefaultAuthConfig ? 'anonymous' : 'login',
+    auth:
+      auth === undefined || auth instanceof DefaultAuthConfig
+        ? 'anonymous'
+        : auth instanceof OIDCAuthConfig
+          ? 'oidc'
+          : 'login',
   }
   const menu: MenuJson = { pages: pages.map(({ name, path }) => ({ name, path })) }
   return [
