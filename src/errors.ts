@@ -247,7 +247,7 @@ export const ERRORS = {
   },
   DARA_ERR_OIDC_ISSUER: {
     status: 401,
-    message: 'The ID token or answer comes from issuer %s; this app trusts only %s',
+    message: 'The ID token or answer comes from %s; this app trusts only issuer %s',
   },
   DARA_ERR_OIDC_TOKEN_INVALID: {
     status: 401,

@@ -38,7 +38,8 @@ export function createIdTokenBearer(auth: OIDCAuthConfig, link: ProviderLink, cl
     // Said before the signature is checked: a token from another provider is
     // refused for what it is, not as a bad signature.
     if (claims['iss'] !== auth.issuer) {
-      throw new DaraError('DARA_ERR_OIDC_ISSUER', String(claims['iss']).slice(0, 200), auth.issuer)
+      const iss = typeof claims['iss'] === 'string' ? claims['iss'].slice(0, 200) : '(none)'
+      throw new DaraError('DARA_ERR_OIDC_ISSUER', `issuer ${iss}`, auth.issuer)
     }
     keys ??= keySet()
     keys.catch(() => {

@@ -109,7 +109,12 @@ export function providerError(auth: OIDCAuthConfig, step: ProviderStep, error: u
       typeof description === 'string' ? `${oauthError}: ${description.slice(0, 120)}` : oauthError,
     )
   }
-  const claim = field(cause, 'claim')
+  // openid-client wraps oauth4webapi's error, whose own cause names the claim.
+  const detail = field(cause, 'cause')
+  const causeMessage = field(cause, 'message')
+  const claim =
+    field(detail, 'claim') ??
+    (typeof causeMessage === 'string' ? /"(\w+)"/.exec(causeMessage)?.[1] : undefined)
   if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' && claim === 'exp') {
     return new DaraError('DARA_ERR_OIDC_TOKEN_EXPIRED', 'at the callback')
   }
@@ -117,13 +122,10 @@ export function providerError(auth: OIDCAuthConfig, step: ProviderStep, error: u
     return new DaraError('DARA_ERR_OIDC_NONCE')
   }
   if (code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && claim === 'iss') {
-    return new DaraError('DARA_ERR_OIDC_ISSUER', String(field(cause, 'actual')), auth.issuer)
+    return new DaraError('DARA_ERR_OIDC_ISSUER', 'another issuer', auth.issuer)
   }
-  if (code === 'OAUTH_INVALID_RESPONSE' && /"iss"/.test(message)) {
-    const actual = [field(cause, 'actual'), field(field(cause, 'body'), 'iss')].find(
-      (value) => typeof value === 'string',
-    )
-    return new DaraError('DARA_ERR_OIDC_ISSUER', (actual ?? 'another').slice(0, 200), auth.issuer)
+  if (code === 'OAUTH_INVALID_RESPONSE' && claim === 'iss') {
+    return new DaraError('DARA_ERR_OIDC_ISSUER', 'another issuer', auth.issuer)
   }
   if (step === 'discovery' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM') {
     return new DaraError('DARA_ERR_OIDC_PROVIDER_ERROR', auth.issuer, step, message)

@@ -168,6 +168,10 @@ async function refresh(routes: OidcRoutes, request: FastifyRequest, reply: Fasti
     throw new DaraError('DARA_ERR_OIDC_REFRESH_FAILED', reason)
   }
   if (refreshToken === undefined) return end('this browser holds no refresh token')
+  // A session logged out (or revoked by an admin) is not brought back by its refresh token.
+  if (oldSession !== undefined && sessions.store.isRevoked(oldSession)) {
+    return end('the session was logged out')
+  }
   const { lib, config } = await routes.link.get()
   let tokens
   try {
@@ -232,6 +236,11 @@ async function logout(routes: OidcRoutes, request: FastifyRequest, reply: Fastif
   let redirectUri: string | null = null
   try {
     const { lib, config } = await routes.link.get()
+    const refreshToken = text(kept?.['refresh'])
+    if (refreshToken !== undefined && config.serverMetadata().revocation_endpoint !== undefined) {
+      // The provider forgets the refresh token too: a copy of the cookie renews nothing.
+      await lib.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' })
+    }
     if (config.serverMetadata().end_session_endpoint !== undefined) {
       const idToken = text(kept?.['id'])
       redirectUri = lib.buildEndSessionUrl(config, {

@@ -136,7 +136,8 @@ export async function startProvider(
         accountId: login,
         clientId: String(interaction.params['client_id']),
       })
-      grant.addOIDCScope(String(interaction.params['scope'] ?? 'openid'))
+      const scope = interaction.params['scope']
+      grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid')
       const grantId = await grant.save()
       await provider.interactionFinished(
         req,
