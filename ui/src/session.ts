@@ -79,6 +79,7 @@ export async function logout(): Promise<void> {
     return
   }
   // Logged out here, then at the provider (RP-initiated logout), which sends the browser back.
+  sessionStorage.removeItem(SSO_ATTEMPT)
   const res = await fetch('/api/auth/oidc/logout', { method: 'POST' })
   const body: unknown = await res.json().catch(() => null)
   const next =
