@@ -10,6 +10,7 @@ import { get } from 'dara-ts/http'
 import { SECRET } from '../helpers/auth.ts'
 import { idTokenFor, Jar, loginAtProvider, startLogin, step } from '../helpers/oidc-flow.ts'
 import { CLIENT_ID, CLIENT_SECRET, startProvider } from '../helpers/oidc-provider.ts'
+import { startDara } from '../helpers/processes.ts'
 
 const CLIENT = { id: CLIENT_ID, secret: CLIENT_SECRET }
 
@@ -360,4 +361,54 @@ void describe('ID tokens as Bearers for scripts', () => {
     })
     await refused(res, 401, 'DARA_ERR_AUTH_INVALID')
   })
+})
+
+void test('examples/oidc runs with dara start against the local provider', async (t) => {
+  const provider = await startProvider(t)
+  const { url } = await startDara(t, 'examples/oidc/main.ts', {
+    DARA_JWT_SECRET: SECRET,
+    DARA_REDIS_URL: '',
+    OIDC_ISSUER: provider.issuer,
+  })
+  const jar = await logIn(url, 'ada')
+  const report = await step(`${url}/api/admin/report`, jar)
+  assert.equal(report.status, 200)
+  assert.equal(await report.json(), 'Report for ada')
+  const idToken = await idTokenFor(provider.issuer, CLIENT, 'grace')
+  const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${idToken}` } })
+  assert.deepEqual(await me.json(), {
+    identityId: 'grace',
+    identityName: 'grace',
+    groups: ['analysts'],
+    identityEmail: 'grace@example.com',
+  })
+})
+
+void test('OIDCAuthConfig refuses a configuration it cannot use, at start', () => {
+  const base = { issuer: 'https://login.example.com', clientId: 'app', clientSecret: 's' }
+  const cases: [Record<string, unknown>, string][] = [
+    [
+      { issuer: 'http://login.example.com' },
+      'issuer must be an https URL (plain http only on a loopback address, for tests)',
+    ],
+    [{ issuer: 'not a url' }, 'issuer must be a URL, got "not a url"'],
+    [{ clientId: '' }, 'clientId is empty'],
+    [{ clientSecret: undefined }, 'clientSecret is empty'],
+    [{ scopes: ['openid email'] }, 'scopes must be a list of scope names without spaces'],
+    [
+      { redirectPath: '//evil.example/cb' },
+      'redirectPath must be a path starting with one "/", got "//evil.example/cb"',
+    ],
+  ]
+  for (const [change, why] of cases) {
+    assert.throws(
+      // Deliberately wrong options, as plain JavaScript could pass them.
+      () => new OIDCAuthConfig({ ...base, ...change }),
+      {
+        code: 'DARA_ERR_AUTH_CONFIG_INVALID',
+        message: `DARA_ERR_AUTH_CONFIG_INVALID: Invalid OIDCAuthConfig: ${why}`,
+      },
+    )
+  }
+  assert.deepEqual(new OIDCAuthConfig({ ...base, scopes: ['email'] }).scopes, ['openid', 'email'])
 })
