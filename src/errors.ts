@@ -217,6 +217,61 @@ export const ERRORS = {
     message:
       'Cross-site request refused: %s. A request that changes state and is authenticated by the session cookie alone must come from this site; programs send "Authorization: Bearer <token>" instead',
   },
+  DARA_ERR_OIDC_PROVIDER_DOWN: {
+    status: 503,
+    message:
+      'The identity provider %s cannot be reached (%s): log in again shortly; until it answers, nobody can log in through it',
+  },
+  DARA_ERR_OIDC_PROVIDER_ERROR: {
+    status: 502,
+    message: 'The identity provider %s answered %s with something unusable: %s',
+  },
+  DARA_ERR_OIDC_STATE: {
+    status: 401,
+    message:
+      'Login through the identity provider refused: %s. Start again from GET /api/auth/oidc/login',
+  },
+  DARA_ERR_OIDC_CODE_REJECTED: {
+    status: 401,
+    message:
+      'The identity provider refused the authorization code (%s): it was used already or has expired. Start again from GET /api/auth/oidc/login',
+  },
+  DARA_ERR_OIDC_NONCE: {
+    status: 401,
+    message:
+      'The ID token does not answer this login (its nonce differs): start again from GET /api/auth/oidc/login',
+  },
+  DARA_ERR_OIDC_TOKEN_EXPIRED: {
+    status: 401,
+    message: 'The ID token has expired (%s): log in again, or ask the provider for a fresh one',
+  },
+  DARA_ERR_OIDC_ISSUER: {
+    status: 401,
+    message: 'The ID token or answer comes from %s; this app trusts only issuer %s',
+  },
+  DARA_ERR_OIDC_TOKEN_INVALID: {
+    status: 401,
+    message: 'The ID token is not valid for this app: %s',
+  },
+  DARA_ERR_OIDC_DENIED: {
+    status: 401,
+    message: 'The identity provider did not log you in: %s',
+  },
+  DARA_ERR_OIDC_REFRESH_FAILED: {
+    status: 401,
+    message:
+      'The identity provider refused to renew the session (%s): the session has ended; log in again',
+  },
+  DARA_ERR_OIDC_REDIRECT_INVALID: {
+    status: 400,
+    message:
+      'redirect_to must be a path of this app starting with one "/" (got %s): dara-ts never sends a user to another site after login',
+  },
+  DARA_ERR_OIDC_LOGIN_REDIRECT: {
+    status: 400,
+    message:
+      'This app logs users in through the identity provider: open GET /api/auth/oidc/login in a browser; scripts send the provider\'s ID token as "Authorization: Bearer <token>" when the app allows it',
+  },
   DARA_ERR_AUTH_FORBIDDEN: {
     status: 403,
     message: 'Forbidden: %s is for members of %s',

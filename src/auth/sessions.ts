@@ -74,6 +74,9 @@ function isLoginFailure(error: unknown): boolean {
 
 export type Sessions = ReturnType<typeof createSessions>
 
+/** Checks a Bearer token of another issuer; undefined when the token is not one of its. */
+export type ForeignBearer = (token: string) => Promise<Identity> | undefined
+
 /**
  * Logins, refreshes, revocations and the per-request checks of one app. A
  * token or cookie is good only while the store knows its session, has not
@@ -100,6 +103,8 @@ export function createSessions(deps: {
   // Anonymous logins cannot fail: there is nothing to count.
   const anonymous = auth instanceof DefaultAuthConfig
   const fingerprints = new Map<string, { readonly raw: string; readonly keyed: string }>()
+  /** Bearer tokens another issuer signs (an identity provider's ID tokens), when the auth config takes them. */
+  let foreignBearer: ForeignBearer | undefined
 
   /**
    * The user's entry in the auth config now, keyed with the app's secret so
@@ -187,6 +192,14 @@ export function createSessions(deps: {
 
   return {
     store,
+    clock,
+    /** The app's keyed digest (HMAC with its secret), for values only this app may make. */
+    keyed: tokens.keyed,
+
+    /** Lets `bearer` take tokens another issuer signs: `check` answers undefined for the app's own. */
+    acceptForeignBearer(check: ForeignBearer): void {
+      foreignBearer = check
+    },
 
     /** Checks credentials (within the login limits) and opens a session. */
     async login(body: unknown, address: string): Promise<Login> {
@@ -273,6 +286,13 @@ export function createSessions(deps: {
      * Synchronous once the store has seen the session: no promise on the hot path.
      */
     bearer(token: string): Identity | Promise<Identity> {
+      const foreign = foreignBearer?.(token)
+      if (foreign) {
+        return foreign.then((identity) => {
+          if (store.isRevoked(identity.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')
+          return identity
+        })
+      }
       const identity = tokens.verify(token)
       if (!store.available) throw new DaraError('DARA_ERR_AUTH_STORE_DOWN', store.unavailableReason)
       if (store.isRevoked(identity.sessionId)) throw new DaraError('DARA_ERR_AUTH_REVOKED')

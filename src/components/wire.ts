@@ -30,7 +30,8 @@ export interface MenuJson {
 export interface UiConfigJson {
   /** The app's name (`config.setTitle()`). */
   readonly title: string
-  readonly auth: 'anonymous' | 'login'
+  /** `oidc`: the UI sends the browser to the identity provider (`GET /api/auth/oidc/login`). */
+  readonly auth: 'anonymous' | 'login' | 'oidc'
   /** Whether the request came with a live session: without one the UI makes one or logs in first. */
   readonly session: boolean
   /** The url of the module that loads the app's own components (`static ui`), if it has any. */

@@ -10,6 +10,7 @@ import { errorAnswers } from './errors.ts'
 import { fastifyOptions } from './fastify-options.ts'
 import { lifecycle } from './lifecycle.ts'
 import { middleware } from './middleware.ts'
+import { singleSignOn } from './oidc.ts'
 import { IDENTITY } from './pipeline.ts'
 import type { RoutePlan } from './plan.ts'
 import { requestLog } from './request-log.ts'
@@ -68,6 +69,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   feature(middleware) // the app's own Fastify hooks
   feature(webSockets) // ws() routes made websocket ones as they are added: before the routes
   feature(routes) // every route, the 405/OPTIONS answers, the docs
+  feature(singleSignOn) // the OpenID Connect login, callback, refresh and logout
   feature(uploads) // the dropzones' upload route, with multipart for it alone
   feature(pages) // the built UI for the app's pages
   return Object.assign(app, { routePlans: plan.routes, sessions: plan.auth.app })

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { AuthConfig } from '../auth/auth-config.ts'
 import { DefaultAuthConfig } from '../auth/auth-config.ts'
+import { OIDCAuthConfig } from '../auth/oidc-auth-config.ts'
 import { instanceRoutesOf } from '../components/instance-routes.ts'
 import { uploadSpecOf } from '../components/upload-registry.ts'
 import type { UploadSpec } from '../components/upload-spec.ts'
@@ -87,7 +88,12 @@ export function pageRoutes(
   const byPath = new Map(pages.map((page) => [page.path, page]))
   const uiConfig: Omit<UiConfigJson, 'session'> = {
     title: ui.title,
-    auth: auth === undefined || auth instanceof DefaultAuthConfig ? 'anonymous' : 'login',
+    auth:
+      auth === undefined || auth instanceof DefaultAuthConfig
+        ? 'anonymous'
+        : auth instanceof OIDCAuthConfig
+          ? 'oidc'
+          : 'login',
     components: ui.components,
   }
   // The UI asks this before anything else: with `session` it knows whether to

@@ -25,6 +25,7 @@ export const PUBLIC_NAMES: Record<string, readonly string[]> = {
     'DefaultAuthConfig',
     'BasicAuthConfig',
     'MultiBasicAuthConfig',
+    'OIDCAuthConfig',
     'hashPassword',
     'verifyPassword',
     'MemorySessionStore',

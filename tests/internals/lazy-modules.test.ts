@@ -1,6 +1,6 @@
 // An app that uses none of them loads neither ioredis, Fastify's response
 // serializer compiler, zod, @fastify/multipart, @fastify/cors, csv-parse nor
-// @fastify/websocket (with ws):
+// @fastify/websocket (with ws), openid-client (with jose):
 // each costs megabytes or milliseconds at start (zod alone is about 100 modules).
 // Checked in a fresh process, since this one may have loaded them already.
 import assert from 'node:assert/strict'
@@ -52,10 +52,11 @@ console.log(JSON.stringify({
   csv: loaded('csv-parse'),
   websocket: loaded('@fastify/websocket'),
   ws: loaded('ws'),
+  oidc: loaded('openid-client') || loaded('jose') || loaded('oauth4webapi'),
 }))
 `
 
-void test('an app that uses none of them loads no Redis client, serializer compiler, multipart, CORS, CSV parser or websocket server', () => {
+void test('an app that uses none of them loads no Redis client, serializer compiler, multipart, CORS, CSV parser, websocket server or OIDC client', () => {
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '--eval', PROGRAM],
@@ -75,5 +76,7 @@ void test('an app that uses none of them loads no Redis client, serializer compi
     csv: false,
     websocket: false,
     ws: false,
+    // OpenID Connect's client and its JOSE library load only with OIDCAuthConfig.
+    oidc: false,
   })
 })

@@ -40,7 +40,7 @@ export function App() {
       try {
         const ui = await uiConfig()
         setTitle(ui.title)
-        setCanLogOut(ui.auth === 'login')
+        setCanLogOut(ui.auth !== 'anonymous')
         await ensureSession()
         const menu = await apiGet<MenuJson>('/api/core/pages')
         const wanted = path === '' || path === 'login' ? menu.pages[0]?.path : path

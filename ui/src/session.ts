@@ -2,7 +2,8 @@
 // The session lives in the HttpOnly cookie that POST /api/auth/session sets,
 // so no script ever holds a token and a reload keeps the session. Anonymous
 // apps open one with an empty login; apps with a login get it from the login
-// page, which posts { username, password } there. A request the server refuses
+// page, which posts { username, password } there; apps with single sign-on
+// send the browser to the identity provider. A request the server refuses
 // with 401 opens a new anonymous session once, or asks for the login page.
 import type { UiConfigJson } from 'dara-ts/components'
 
@@ -56,7 +57,33 @@ async function openSession(body: unknown): Promise<void> {
 export async function renewSession(): Promise<void> {
   const { auth } = await uiConfig()
   if (auth === 'anonymous') return openSession({})
+  if (auth === 'oidc') return renewThroughProvider()
   throw new LoginRequired()
+}
+
+const SSO_ATTEMPT = 'dara-sso-attempt'
+
+/**
+ * Single sign-on: the provider's refresh token first (no page change), else
+ * the browser goes to the provider and comes back here logged in. A second
+ * trip within a few seconds means the first opened no session: say so rather
+ * than loop between the app and the provider.
+ */
+async function renewThroughProvider(): Promise<void> {
+  const res = await fetch('/api/auth/oidc/refresh', { method: 'POST' })
+  if (res.ok) {
+    hasSession = true
+    return
+  }
+  const last = Number(sessionStorage.getItem(SSO_ATTEMPT) ?? 0)
+  if (Date.now() - last < 15_000) {
+    sessionStorage.removeItem(SSO_ATTEMPT)
+    throw new Error('Login through the identity provider opened no session; reload to try again')
+  }
+  sessionStorage.setItem(SSO_ATTEMPT, String(Date.now()))
+  const here = window.location.pathname + window.location.search
+  window.location.assign(`/api/auth/oidc/login?redirect_to=${encodeURIComponent(here)}`)
+  return new Promise<never>(() => undefined)
 }
 
 /** Logs in with a user name and password; throws with the server's detail when refused. */
@@ -66,8 +93,20 @@ export function login(username: string, password: string): Promise<void> {
 
 /** Ends the session everywhere; the next request asks for the login page again. */
 export async function logout(): Promise<void> {
-  await fetch('/api/auth/revoke-session', { method: 'POST' })
-  hasSession = false
+  const { auth } = await uiConfig()
+  if (auth !== 'oidc') {
+    await fetch('/api/auth/revoke-session', { method: 'POST' })
+    hasSession = false
+    return
+  }
+  // Logged out here, then at the provider (RP-initiated logout), which sends the browser back.
+  sessionStorage.removeItem(SSO_ATTEMPT)
+  const res = await fetch('/api/auth/oidc/logout', { method: 'POST' })
+  const body: unknown = await res.json().catch(() => null)
+  const next =
+    typeof body === 'object' && body !== null && 'redirectUri' in body ? body.redirectUri : null
+  window.location.assign(typeof next === 'string' ? next : '/')
+  return new Promise<never>(() => undefined)
 }
 
 /** The server's `detail`, as a sentence, if the body has one. */
