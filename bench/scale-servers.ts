@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { call } from './http.ts'
+import { userEnv } from './registry-node.ts'
 import { freePort } from './servers.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -49,7 +50,8 @@ export async function startDara(env: Record<string, string>, workers?: number): 
   if (workers !== undefined) args.push('--workers', String(workers))
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    // The compiled package (dist/), as a deployed app runs it; tsx loads the entry file only.
+    env: { ...userEnv({}), ...env, NODE_ENV: 'production' },
     // The log goes nowhere, as a log collector would take it.
     stdio: ['ignore', 'pipe', 'inherit'],
   })

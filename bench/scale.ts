@@ -76,6 +76,8 @@ const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
 async function main(): Promise<void> {
+  console.log('bench: npm run build (the servers run the compiled package)')
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' })
   const tool = pickTool(undefined)
   const started = new Date()
   const load = os
