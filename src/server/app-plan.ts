@@ -78,6 +78,8 @@ export function planApp(state: BuilderState, options: AppOptions): AppPlan {
   const components = new Set<ComponentClass>([...state.components, ...(ui?.scan.classes ?? [])])
   const own = new Set<AnyApiRoute>(state.routes.keys())
   for (const component of components) for (const route of component.requiredRoutes) own.add(route)
+  // The routes of the instances themselves: a Table's rows endpoint, one per table.
+  for (const route of ui?.scan.routes ?? []) own.add(route)
 
   for (const middleware of state.middlewares) checkMiddleware(middleware)
   const cors = checkCors(options.cors ?? corsFromEnv())

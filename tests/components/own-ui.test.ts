@@ -156,6 +156,8 @@ void describe('a component with its own React side', () => {
       const stream = { write: (line: string) => void lines.push(line) }
       const app = createApp(config, { logger: { stream }, secret: SECRET, componentsDir: out })
       t.after(() => app.close())
+      // The start's warnings are written as the app starts.
+      await app.ready()
       const warnings = lines
         .map((line) => JSON.parse(line) as { level: number; msg: string })
         .filter((line) => line.level === 40)
