@@ -312,6 +312,32 @@ export const ERRORS = {
     message:
       'Too many parts in the multipart body (%s): send one file in the field "data", with at most 10 small fields beside it',
   },
+  DARA_ERR_FILES_NOT_MULTIPART: {
+    status: 415,
+    message:
+      '%s takes multipart/form-data, with its files in %s and its other fields beside them (got %s): send a FormData',
+  },
+  DARA_ERR_FILES_UNKNOWN_FIELD: {
+    status: 422,
+    message: '%s takes no file in the field "%s"; it takes files in %s',
+  },
+  DARA_ERR_FILES_MISSING: {
+    status: 422,
+    message: '%s needs a file in the field "%s"',
+  },
+  DARA_ERR_FILES_TOO_MANY: {
+    status: 422,
+    message: 'The field "%s" takes at most %s file(s): send fewer',
+  },
+  DARA_ERR_FILES_FIELDS_TOO_LARGE: {
+    status: 413,
+    message: 'The text fields of the multipart body take more than %s: send less',
+  },
+  DARA_ERR_FILES_TOO_MANY_PARTS: {
+    status: 413,
+    message:
+      'Too many parts in the multipart body (%s): %s takes at most %s files and %s text fields',
+  },
   DARA_ERR_SERVER_OPTION_INVALID: {
     status: 500,
     message: '%s must be %s, got %s',

@@ -20,6 +20,8 @@ import { docsEnabled, registerDocs } from './docs.ts'
 import { handleError, handleNotFound } from './errors.ts'
 import { healthRoutes, PROBE_PATHS, type Phase } from './health.ts'
 import { registerFormBody } from './form-body.ts'
+import { planFiles } from './file-fields.ts'
+import { registerFileRoutes, type FileRoute } from './file-routes.ts'
 import { guardJsonDepth } from './json-body.ts'
 import { checkingInterval, parseWhole, resolveLimits, type ServerLimits } from './limits.ts'
 import { lingerAfterAnswer } from './linger.ts'
@@ -250,6 +252,10 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   const tracing = options.tracing ?? tracingFromEnv()
   if (tracing !== false) addTracing(app, redaction, tracing === true ? undefined : tracing)
   checkDuplicates(plans)
+  const fileRoutes = plans.flatMap((plan): FileRoute[] => {
+    const files = planFiles(plan.route)
+    return files ? [{ plan, files }] : []
+  })
 
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
@@ -341,7 +347,9 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   }
   void app.register(
     fp((instance, _options, done) => {
-      for (const plan of plans) if (!isUploadRoute(plan.route)) mount(instance, plan)
+      for (const plan of plans)
+        if (!isUploadRoute(plan.route) && plan.route.options.files === undefined)
+          mount(instance, plan)
       registerAllowedMethods(instance, plans, (cors?.origins.length ?? 0) > 0)
       if (docsEnabled(state.docs)) {
         registerDocs(instance, plans, state.docs, (path) => createAuthHook(identify, { path }))
@@ -349,21 +357,23 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
       done()
     }),
   )
+  const timing: UploadTiming = {
+    minRate: limits.uploadMinRate,
+    rateWindow: limits.uploadRateWindow,
+    timeout: limits.uploadTimeout,
+    handlerTimeout: limits.handlerTimeout,
+    ownTime(socket) {
+      ownTime.add(socket)
+      return () => ownTime.delete(socket)
+    },
+  }
+  // Routes with `files` parse multipart for themselves, as the upload route does.
+  registerFileRoutes(app, fileRoutes, timing, limits.bodyLimit, mount)
   const uploadPlan = plans.find((plan) => isUploadRoute(plan.route))
   if (uploadPlan) {
     // Multipart parsing is registered for the upload route alone: other routes
     // keep answering 415 to a multipart body.
     app.decorate(UPLOAD_REGISTRY, scan?.uploads ?? new Map<string, never>())
-    const timing: UploadTiming = {
-      minRate: limits.uploadMinRate,
-      rateWindow: limits.uploadRateWindow,
-      timeout: limits.uploadTimeout,
-      handlerTimeout: limits.handlerTimeout,
-      ownTime(socket) {
-        ownTime.add(socket)
-        return () => ownTime.delete(socket)
-      },
-    }
     app.decorate(UPLOAD_TIMING, timing)
     void app.register(async (instance) => {
       // Multipart is the one body the route parses; any other (JSON and text

@@ -5,6 +5,7 @@ import type { RouteOptions } from '../http/api-route.ts'
 import { HttpError } from '../http/http-error.ts'
 import type { BackgroundTasks } from './background.ts'
 import { parseCookies } from './cookie-header.ts'
+import { filesOf } from './file-routes.ts'
 import { FORM_TYPE } from './form-body.ts'
 import { listFields, shapeLists, type ListFields } from './input-shape.ts'
 import type { Binding, RoutePlan, Step } from './plan.ts'
@@ -67,6 +68,8 @@ interface BaseContext {
   body: unknown
   headers: unknown
   cookies: unknown
+  /** The uploads of a route with `options.files`; undefined on any other. */
+  readonly files: unknown
   readonly request: FastifyRequest
   readonly reply: FastifyReply
 }
@@ -75,7 +78,9 @@ interface BaseContext {
 function validate(options: Inputs, ctx: BaseContext, shapes: Shapes): void {
   let issues: FieldIssue[] | undefined
   if (shapes.query) ctx.query = shapeLists(ctx.query, shapes.query)
-  if (shapes.form && isForm(ctx.request)) ctx.body = shapeLists(ctx.body, shapes.form)
+  // A multipart body's text fields come as a form's do: one string, or a list.
+  if (shapes.form && (isForm(ctx.request) || ctx.files !== undefined))
+    ctx.body = shapeLists(ctx.body, shapes.form)
   for (const [key, location] of CHECKS) {
     const schema = options[key]
     if (!schema) continue
@@ -155,6 +160,7 @@ export function createHandler(plan: RoutePlan, tasks: BackgroundTasks, timeoutMs
   const validates = CHECKS.some(([key]) => options[key] !== undefined)
   const shapes: Shapes = { query: listFields(options.query), form: listFields(options.body) }
   const { status } = options
+  const hasFiles = options.files !== undefined
 
   // Synchronous when the route's code is: a handler that returns a value sends it
   // at once and gives Fastify undefined; an async one gives Fastify the promise.
@@ -165,6 +171,7 @@ export function createHandler(plan: RoutePlan, tasks: BackgroundTasks, timeoutMs
       body: request.body,
       headers: request.headers,
       cookies: parseCookies(request.headers.cookie),
+      files: hasFiles ? filesOf(request) : undefined,
       request,
       reply,
     }
@@ -255,6 +262,7 @@ function proceed(call: Call, index: number): unknown {
       body: base.body,
       headers: base.headers,
       cookies: base.cookies,
+      files: base.files,
       request: base.request,
       reply,
       onCleanup: call.onCleanup,
@@ -277,6 +285,7 @@ function proceed(call: Call, index: number): unknown {
     body: base.body,
     headers: base.headers,
     cookies: base.cookies,
+    files: base.files,
     request: base.request,
     reply,
     background: call.background,
