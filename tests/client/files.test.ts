@@ -21,7 +21,7 @@ const reports = post(
     images: files.images.map((image) => image.filename),
   }),
 )
-const routes = { reports }
+export const routes = { reports }
 
 void test('a call with files sends a FormData the route reads', async (t) => {
   const config = new ConfigurationBuilder()
