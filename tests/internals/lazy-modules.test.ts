@@ -1,5 +1,6 @@
 // An app that uses none of them loads neither ioredis, Fastify's response
-// serializer compiler, zod, @fastify/multipart, @fastify/cors nor csv-parse:
+// serializer compiler, zod, @fastify/multipart, @fastify/cors, csv-parse nor
+// read-excel-file:
 // each costs megabytes or milliseconds at start (zod alone is about 100 modules).
 // Checked in a fresh process, since this one may have loaded them already.
 import assert from 'node:assert/strict'
@@ -49,10 +50,11 @@ console.log(JSON.stringify({
   multipart: loaded('@fastify/multipart'),
   cors: loaded('@fastify/cors'),
   csv: loaded('csv-parse'),
+  xlsx: loaded('read-excel-file'),
 }))
 `
 
-void test('an app that uses none of them loads no Redis client, serializer compiler, multipart, CORS or CSV parser', () => {
+void test('an app that uses none of them loads no Redis client, serializer compiler, multipart, CORS, CSV or Excel parser', () => {
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '--eval', PROGRAM],
@@ -70,5 +72,6 @@ void test('an app that uses none of them loads no Redis client, serializer compi
     multipart: false,
     cors: false,
     csv: false,
+    xlsx: false,
   })
 })
