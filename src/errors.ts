@@ -294,6 +294,14 @@ export const ERRORS = {
     status: 413,
     message: 'The rows of the CSV file take more than %s as JSON: send fewer, or split the file',
   },
+  DARA_ERR_UPLOAD_XLSX: {
+    status: 422,
+    message: 'The file is not a valid Excel (.xlsx) workbook: %s',
+  },
+  DARA_ERR_UPLOAD_XLSX_LIMIT: {
+    status: 413,
+    message: 'The Excel file %s: send fewer rows, or split the file',
+  },
   DARA_ERR_UPLOAD_STALLED: {
     status: 408,
     message:

@@ -12,6 +12,7 @@ import { csvAnswer, formatSize } from './csv-rows.ts'
 import { createUploadFile } from './upload-file.ts'
 import { toUploadError } from './upload-errors.ts'
 import { UploadGuard } from './upload-guard.ts'
+import { isXlsx, xlsxAnswer } from './xlsx-rows.ts'
 import {
   markUploadRoute,
   uploadObserverOf,
@@ -156,7 +157,11 @@ async function receive(
   try {
     const result = spec.resolver
       ? await spec.resolver(file, part.filename)
-      : new CsvAnswer(await csvAnswer(stream, spec.csv))
+      : new CsvAnswer(
+          isXlsx(part.filename, part.mimetype)
+            ? await xlsxAnswer(await file.bytes(), spec.csv)
+            : await csvAnswer(stream, spec.csv),
+        )
     // Whatever the resolver left unread is read to the end, so that the limit holds.
     if (!stream.readableEnded && !stream.destroyed) await drain(stream)
     if (stream.errored) throw stream.errored
