@@ -63,6 +63,16 @@ export const ERRORS = {
     message:
       '%s does not export `config`. Add `export const config = new ConfigurationBuilder()` to it.',
   },
+  DARA_ERR_SESSION_STORE_INVALID: {
+    status: 500,
+    message:
+      'config.setSessionStore() was given %s. Pass a session store (new RedisSessionStore({ url }), or your own SessionStore), or a function that returns one.',
+  },
+  DARA_ERR_ENTRY_CONFIG_TYPE: {
+    status: 500,
+    message:
+      '%s exports `config`, but it is %s, not a ConfigurationBuilder. Export the builder itself: `export const config = new ConfigurationBuilder()` (from dara-ts, the copy this app installs).',
+  },
   DARA_ERR_MIDDLEWARE_INVALID: {
     status: 500,
     message:
