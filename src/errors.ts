@@ -274,7 +274,7 @@ export const ERRORS = {
   DARA_ERR_UPLOAD_RESOLVER_MISSING: {
     status: 400,
     message:
-      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id',
+      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id, or as a form field of that name',
   },
   DARA_ERR_UPLOAD_TOO_LARGE: {
     status: 413,

@@ -9,7 +9,7 @@ import type { UploadTiming } from '../components/upload-registry.ts'
 import { DaraError } from '../errors.ts'
 import { MANY_MAX, MAX_TEXT_FIELDS, type FilesPlan } from './file-fields.ts'
 import type { FileRoute } from './file-routes.ts'
-import { Spool } from './file-spool.ts'
+import { Spool } from '../components/upload-spool.ts'
 
 /**
  * Reads the multipart body of a request to a route with `options.files`:
