@@ -86,7 +86,6 @@ export const RESERVED_CONTEXT_KEYS: Readonly<Record<string, string>> = {
   body: 'the request body',
   headers: 'request headers',
   cookies: 'request cookies',
-  files: 'uploaded files',
   request: 'the Fastify request',
   reply: 'the Fastify reply',
   onCleanup: 'cleanup registration',

@@ -40,6 +40,8 @@ export function planFiles(route: AnyApiRoute): FilesPlan | undefined {
     throw invalid('`files` needs a method with a body: POST, PUT or PATCH')
   if (typeof files !== 'object' || files === null || Object.keys(files).length === 0)
     throw invalid('`files` must map at least one field name to { maxSize?, accept?, many? }')
+  if (route.options.inject?.['files'] !== undefined)
+    throw new DaraError('DARA_ERR_INJECT_RESERVED', where, 'files', 'the uploaded files')
   const fields = new Map<string, FileFieldPlan>()
   for (const [name, field] of Object.entries(files)) {
     fields.set(

@@ -262,12 +262,13 @@ function proceed(call: Call, index: number): unknown {
       body: base.body,
       headers: base.headers,
       cookies: base.cookies,
-      files: base.files,
       request: base.request,
       reply,
       onCleanup: call.onCleanup,
       background: call.background,
     }
+    // Only a route with `files` has them: elsewhere the name stays free for `inject`.
+    if (base.files !== undefined) ctx['files'] = base.files
     bind(ctx, step.bindings, results)
     const value = step.dependency.run(ctx as never)
     if (isThenable(value)) {
@@ -285,11 +286,11 @@ function proceed(call: Call, index: number): unknown {
     body: base.body,
     headers: base.headers,
     cookies: base.cookies,
-    files: base.files,
     request: base.request,
     reply,
     background: call.background,
   }
+  if (base.files !== undefined) ctx['files'] = base.files
   bind(ctx, plan.bindings, results)
   const result = plan.route.handler(ctx as never)
   // Nothing returned here is the reply: the reply is a thenable that settles only
