@@ -384,4 +384,7 @@ function withAnalysis(path: string, generated: string): string {
 
 await main()
 // The 1 GiB upload (bench/upload.ts) takes a while: full runs only.
-if (!partial) await runUploadBench()
+if (!partial) {
+  await runUploadBench()
+  await runUploadBench(1024, 'files')
+}

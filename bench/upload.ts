@@ -1,6 +1,8 @@
 // The upload case of `npm run bench` (not with --quick), or alone with
-// `npm run bench:upload [-- --mib=N]`: one file of 1 GiB sent as multipart to
-// an UploadDropzone whose resolver streams it to disk. Measures throughput
+// `npm run bench:upload [-- --mib=N] [-- --route=files]`: one file of 1 GiB sent
+// as multipart to an UploadDropzone whose resolver streams it to disk, or
+// (--route=files) to a custom endpoint with `options.files`, whose file is
+// spooled to a temporary file before its handler saves it. Measures throughput
 // and the server's resident memory: its peak must stay within 100 MiB of idle.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -17,7 +19,19 @@ const CHUNK = 1024 * 1024
 /** The most the server's memory may grow while it takes the file. */
 const MAX_GROWTH_MIB = 100
 
+/** Where the file goes: the built-in upload route, or a custom route with `files`. */
+export type UploadRoute = 'dropzone' | 'files'
+
+const TARGETS: Record<UploadRoute, { readonly file: string; readonly path: string }> = {
+  dropzone: {
+    file: 'servers/dara-upload.ts',
+    path: `/api/core/data/upload?resolver_id=${encodeURIComponent('upload:0')}`,
+  },
+  files: { file: 'servers/dara-files.ts', path: '/api/files' },
+}
+
 export interface UploadResult {
+  readonly route: UploadRoute
   readonly mib: number
   readonly seconds: number
   readonly mibPerSecond: number
@@ -37,13 +51,17 @@ function send(
   port: number,
   bearer: string,
   mib: number,
+  path: string,
 ): Promise<{ status: number; body: string }> {
   const boundary = '----daraBenchBoundary'
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="big.bin"\r\n` +
       'Content-Type: application/octet-stream\r\n\r\n',
   )
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
+  // The text field after the file, as FormData sends one appended after it.
+  const tail = Buffer.from(
+    `\r\n--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nbench\r\n--${boundary}--\r\n`,
+  )
   const chunk = randomBytes(CHUNK)
   return new Promise((resolve, reject) => {
     const req = request(
@@ -51,7 +69,7 @@ function send(
         host: '127.0.0.1',
         port,
         method: 'POST',
-        path: `/api/core/data/upload?resolver_id=${encodeURIComponent('upload:0')}`,
+        path,
         headers: {
           authorization: `Bearer ${bearer}`,
           'content-type': `multipart/form-data; boundary=${boundary}`,
@@ -79,10 +97,14 @@ function send(
   })
 }
 
-export async function runUploadBench(mib = 1024): Promise<UploadResult> {
+export async function runUploadBench(
+  mib = 1024,
+  route: UploadRoute = 'dropzone',
+): Promise<UploadResult> {
   const folder = mkdtempSync(join(tmpdir(), 'dara-bench-upload-'))
+  const target = TARGETS[route]
   const server = await startServer(
-    { runtime: 'node', file: 'servers/dara-upload.ts' },
+    { runtime: 'node', file: target.file },
     {
       BENCH_JWT_SECRET: SECRET,
       BENCH_UPLOAD_DIR: folder,
@@ -91,13 +113,13 @@ export async function runUploadBench(mib = 1024): Promise<UploadResult> {
   try {
     const bearer = await token(server.port)
     // A small upload first, so that idle means "loaded and warm".
-    const warm = await send(server.port, bearer, 1)
+    const warm = await send(server.port, bearer, 1, target.path)
     if (warm.status !== 200) throw new Error(`warm-up upload answered ${warm.status}: ${warm.body}`)
     const idle = rssMiB(server.pid) ?? NaN
     let peak = idle
     const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid) ?? 0)), 20)
     const started = process.hrtime.bigint()
-    const answer = await send(server.port, bearer, mib)
+    const answer = await send(server.port, bearer, mib, target.path)
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     clearInterval(sampler)
     peak = Math.max(peak, rssMiB(server.pid) ?? 0)
@@ -105,9 +127,16 @@ export async function runUploadBench(mib = 1024): Promise<UploadResult> {
     if (answer.status !== 200 || answer.body !== expected) {
       throw new Error(`upload answered ${answer.status} ${answer.body}; expected 200 ${expected}`)
     }
-    const result = { mib, seconds, mibPerSecond: mib / seconds, idleRssMiB: idle, peakRssMiB: peak }
+    const result = {
+      route,
+      mib,
+      seconds,
+      mibPerSecond: mib / seconds,
+      idleRssMiB: idle,
+      peakRssMiB: peak,
+    }
     console.log(
-      `bench upload: ${mib} MiB in ${seconds.toFixed(1)} s = ${result.mibPerSecond.toFixed(0)} MiB/s; ` +
+      `bench upload (${route}): ${mib} MiB in ${seconds.toFixed(1)} s = ${result.mibPerSecond.toFixed(0)} MiB/s; ` +
         `server RSS idle ${idle.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB ` +
         `(+${(peak - idle).toFixed(0)} MiB, limit +${MAX_GROWTH_MIB})`,
     )
@@ -122,8 +151,15 @@ export async function runUploadBench(mib = 1024): Promise<UploadResult> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { mib: { type: 'string', default: '1024' } } })
+  const { values } = parseArgs({
+    options: {
+      mib: { type: 'string', default: '1024' },
+      route: { type: 'string', default: 'dropzone' },
+    },
+  })
   const mib = Number(values.mib)
   if (!Number.isInteger(mib) || mib < 1) throw new Error('--mib must be a whole number of MiB')
-  await runUploadBench(mib)
+  if (values.route !== 'dropzone' && values.route !== 'files')
+    throw new Error('--route must be dropzone or files')
+  await runUploadBench(mib, values.route)
 }

@@ -63,6 +63,16 @@ export const ERRORS = {
     message:
       '%s does not export `config`. Add `export const config = new ConfigurationBuilder()` to it.',
   },
+  DARA_ERR_SESSION_STORE_INVALID: {
+    status: 500,
+    message:
+      'config.setSessionStore() was given %s. Pass a session store (new RedisSessionStore({ url }), or your own SessionStore), or a function that returns one.',
+  },
+  DARA_ERR_ENTRY_CONFIG_TYPE: {
+    status: 500,
+    message:
+      '%s exports `config`, but it is %s, not a ConfigurationBuilder. Export the builder itself: `export const config = new ConfigurationBuilder()` (from dara-ts, the copy this app installs).',
+  },
   DARA_ERR_MIDDLEWARE_INVALID: {
     status: 500,
     message:
@@ -368,7 +378,7 @@ export const ERRORS = {
   DARA_ERR_UPLOAD_RESOLVER_MISSING: {
     status: 400,
     message:
-      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id',
+      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id, or as a form field of that name',
   },
   DARA_ERR_UPLOAD_TOO_LARGE: {
     status: 413,
@@ -398,6 +408,14 @@ export const ERRORS = {
     status: 413,
     message: 'The rows of the CSV file take more than %s as JSON: send fewer, or split the file',
   },
+  DARA_ERR_UPLOAD_XLSX: {
+    status: 422,
+    message: 'The file is not a valid Excel (.xlsx) workbook: %s',
+  },
+  DARA_ERR_UPLOAD_XLSX_LIMIT: {
+    status: 413,
+    message: 'The Excel file %s: send fewer rows, or split the file',
+  },
   DARA_ERR_UPLOAD_STALLED: {
     status: 408,
     message:
@@ -415,6 +433,32 @@ export const ERRORS = {
     status: 413,
     message:
       'Too many parts in the multipart body (%s): send one file in the field "data", with at most 10 small fields beside it',
+  },
+  DARA_ERR_FILES_NOT_MULTIPART: {
+    status: 415,
+    message:
+      '%s takes multipart/form-data, with its files in %s and its other fields beside them (got %s): send a FormData',
+  },
+  DARA_ERR_FILES_UNKNOWN_FIELD: {
+    status: 422,
+    message: '%s takes no file in the field "%s"; it takes files in %s',
+  },
+  DARA_ERR_FILES_MISSING: {
+    status: 422,
+    message: '%s needs a file in the field "%s"',
+  },
+  DARA_ERR_FILES_TOO_MANY: {
+    status: 422,
+    message: 'The field "%s" takes at most %s file(s): send fewer',
+  },
+  DARA_ERR_FILES_FIELDS_TOO_LARGE: {
+    status: 413,
+    message: 'The text fields of the multipart body take more than %s: send less',
+  },
+  DARA_ERR_FILES_TOO_MANY_PARTS: {
+    status: 413,
+    message:
+      'Too many parts in the multipart body (%s): %s takes at most %s files and %s text fields',
   },
   DARA_ERR_SERVER_OPTION_INVALID: {
     status: 500,

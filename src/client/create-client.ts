@@ -44,8 +44,33 @@ interface RawInit {
   readonly params?: Readonly<Record<string, UrlValue>>
   readonly query?: Readonly<Record<string, UrlValue | readonly UrlValue[] | undefined>>
   readonly body?: unknown
+  readonly files?: Readonly<Record<string, Blob | readonly Blob[] | undefined>>
   readonly headers?: Readonly<Record<string, string>>
   readonly signal?: AbortSignal
+}
+
+/**
+ * A route with files takes a FormData: the body's fields as text (a list as
+ * repeated fields), then the files. fetch writes its boundary in the content type.
+ */
+function formData(body: unknown, files: NonNullable<RawInit['files']>): FormData {
+  const form = new FormData()
+  if (typeof body === 'object' && body !== null) {
+    for (const [key, value] of Object.entries(body)) {
+      // Sound: Array.isArray narrows to any[]; its items are read as unknown.
+      for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+        if (item === undefined) continue
+        form.append(key, typeof item === 'object' ? JSON.stringify(item) : String(item))
+      }
+    }
+  }
+  for (const [key, value] of Object.entries(files)) {
+    if (value === undefined) continue
+    for (const file of Array.isArray(value) ? value : [value]) {
+      form.append(key, file, file instanceof File ? file.name : key)
+    }
+  }
+  return form
 }
 
 function fillPath(path: string, params: RawInit['params']): string {
@@ -115,8 +140,10 @@ export function createClient<const Routes extends RouteCollection>(
       ...init.headers,
     }
     if (token) headers['authorization'] = `Bearer ${token}`
-    let body: string | undefined
-    if (init.body !== undefined) {
+    let body: string | FormData | undefined
+    if (init.files !== undefined) {
+      body = formData(init.body, init.files)
+    } else if (init.body !== undefined) {
       body = JSON.stringify(init.body)
       headers['content-type'] = 'application/json'
     }

@@ -93,6 +93,24 @@ type HeadersInput<S> = S extends z.ZodType
   ? Field<'headers', z.input<S> & Readonly<Record<string, string>>>
   : { readonly headers?: Readonly<Record<string, string>> }
 
+/** One file a call sends: a Blob, or a File that carries its name. */
+type FileValue<F> = F extends { readonly many: true } ? readonly Blob[] : Blob
+
+/** `files` of a call to a route with `options.files`; optional fields may be left out. */
+type FilesInput<O> = O extends { readonly files: infer F extends object }
+  ? {
+      readonly files: {
+        readonly [K in keyof F as F[K] extends { readonly optional: true } ? never : K]: FileValue<
+          F[K]
+        >
+      } & {
+        readonly [K in keyof F as F[K] extends { readonly optional: true } ? K : never]?: FileValue<
+          F[K]
+        >
+      }
+    }
+  : { readonly files?: undefined }
+
 /** What a call to a route takes, from its url and schemas. */
 export type inferRouteInput<R> = R extends {
   readonly url: infer U extends string
@@ -101,7 +119,8 @@ export type inferRouteInput<R> = R extends {
   ? ParamsInput<U, Schema<O, 'params'>> &
       QueryInput<Schema<O, 'query'>> &
       BodyInput<Schema<O, 'body'>> &
-      HeadersInput<Schema<O, 'headers'>>
+      HeadersInput<Schema<O, 'headers'>> &
+      FilesInput<O>
   : never
 
 /**

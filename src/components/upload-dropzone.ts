@@ -14,11 +14,14 @@ import {
 export interface UploadDropzoneProps {
   /**
    * Accepted files, as an `<input accept>` takes them: extensions and content
-   * types, comma-separated (`'.csv,text/csv'`, `'image/*'`). Default: CSV files
-   * without a resolver, any file with one.
+   * types, comma-separated (`'.csv,text/csv'`, `'image/*'`). Default: CSV and
+   * Excel (.xlsx) files without a resolver, any file with one.
    */
   readonly accept?: string
-  /** Receives each uploaded file; without it, a CSV file is parsed into rows. */
+  /**
+   * Receives each uploaded file; without it, a CSV file is parsed into rows,
+   * and an Excel file (.xlsx) too: its first sheet, keyed by its header row.
+   */
   readonly resolver?: UploadResolver
   /** What the UI does after a successful upload. */
   readonly onDrop?: Action
@@ -30,7 +33,7 @@ export interface UploadDropzoneProps {
    */
   readonly maxSize?: number
   /**
-   * Without a resolver, the bounds on the rows the file is parsed into, each
+   * Without a resolver, the bounds on the rows the file (CSV or Excel) is parsed into, each
    * answered with 413 past it: `maxRows` (default 100,000), `maxColumns`
    * (1,000) and `maxBytes`, their size as JSON (32 MiB).
    */

@@ -1,16 +1,18 @@
 import type { MultipartFile } from '@fastify/multipart'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
-import { finished } from 'node:stream/promises'
 import { z } from 'zod'
 import { DaraError } from '../errors.ts'
 import { frameworkRoute } from '../http/framework-routes.ts'
 import { HttpError } from '../http/http-error.ts'
 import { post } from '../http/methods.ts'
 import { accepts } from './accept.ts'
-import { csvAnswer, formatSize } from './csv-rows.ts'
-import { createUploadFile } from './upload-file.ts'
+import { formatSize } from './csv-rows.ts'
+import { CsvAnswer, dispatch } from './upload-dispatch.ts'
+import { toUploadError } from './upload-errors.ts'
+import { receiveByField } from './upload-form-id.ts'
 import { UploadGuard } from './upload-guard.ts'
+import { Spool } from './upload-spool.ts'
 import {
   markUploadRoute,
   uploadObserverOf,
@@ -26,8 +28,10 @@ const ENVELOPE_BYTES = 64 * 1024
 /**
  * The endpoint behind every UploadDropzone: `POST /api/core/data/upload`,
  * authenticated, taking the file as multipart/form-data (field `data`) and
- * the dropzone's id as the query parameter `resolver_id`. The file is streamed
- * to the dropzone's resolver; for a dropzone without a resolver, a CSV file is
+ * the dropzone's id as the query parameter `resolver_id`, or as a form field of
+ * that name, before or after the file, as Dara's dropzone sends it (the file is
+ * then spooled until the id is known). The file is streamed to the dropzone's
+ * resolver; for a dropzone without a resolver, a CSV or Excel (.xlsx) file is
  * parsed into rows (bounded: see `UploadDropzone`'s `csv`). Answers
  * `{ "status": "SUCCESS", "result": <what the resolver returned> }`.
  *
@@ -58,12 +62,24 @@ export const upload = frameworkRoute(
       const observe = uploadObserverOf(request.server)
       let guard: UploadGuard | undefined
       try {
-        // Chosen by id, or nothing: a request without one must not reach the CSV
-        // parser of an app that has no dropzone without a resolver.
-        if (query.resolver_id === undefined) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_MISSING')
-        const spec = uploadRegistryOf(request.server).get(query.resolver_id)
-        if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
+        const registry = uploadRegistryOf(request.server)
         const timing = uploadTimingOf(request.server)
+        if (query.resolver_id === undefined) {
+          // Chosen by id, or nothing: a request without one must not reach the
+          // CSV parser of an app that has no dropzone without a resolver. Dara's
+          // dropzone sends the id as a form field, after the file.
+          if (registry.size === 0 || !request.isMultipart())
+            throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_MISSING')
+          const spool = new Spool()
+          reply.raw.once('close', () => void spool.remove())
+          guard = new UploadGuard(request.raw, timing)
+          const work = receiveByField(request, registry, received, guard, timing, spool)
+          const result = await guard.run(work)
+          observe?.('success', received.file?.bytesRead ?? 0)
+          return answer(reply, result)
+        }
+        const spec = registry.get(query.resolver_id)
+        if (!spec) throw new DaraError('DARA_ERR_UPLOAD_RESOLVER_UNKNOWN', query.resolver_id)
         guard = new UploadGuard(request.raw, timing)
         const result = await guard.run(receive(request, spec, received, guard, timing))
         observe?.('success', received.file?.bytesRead ?? 0)
@@ -82,11 +98,6 @@ export const upload = frameworkRoute(
 )
 markUploadRoute(upload)
 
-/** What a dropzone without a resolver answers: its rows, already written as JSON. */
-class CsvAnswer {
-  constructor(readonly chunks: Buffer[]) {}
-}
-
 function answer(reply: FastifyReply, result: unknown): unknown {
   if (result instanceof CsvAnswer) {
     void reply.type('application/json; charset=utf-8')
@@ -96,7 +107,7 @@ function answer(reply: FastifyReply, result: unknown): unknown {
 }
 
 /** The file part being received, once there is one; busboy counts its bytes. */
-interface Received {
+export interface Received {
   file: (Readable & { bytesRead?: number }) | undefined
 }
 
@@ -149,60 +160,5 @@ async function receive(
   if (stream.truncated) stream.destroy(tooLarge())
   else stream.once('limit', () => stream.destroy(tooLarge()))
 
-  const file = createUploadFile(part.filename, part.mimetype, stream, {
-    staleAfterMs: timing.timeout,
-  })
-  try {
-    const result = spec.resolver
-      ? await spec.resolver(file, part.filename)
-      : new CsvAnswer(await csvAnswer(stream, spec.csv))
-    // Whatever the resolver left unread is read to the end, so that the limit holds.
-    if (!stream.readableEnded && !stream.destroyed) await drain(stream)
-    if (stream.errored) throw stream.errored
-    return result
-  } catch (error) {
-    throw toUploadError(causeOf(error, stream.errored), tooLarge)
-  }
-}
-
-/**
- * Why the upload failed: the error the part was destroyed with when it is ours
- * (too large, too slow), else the resolver's own choice, else the stream's
- * (the client cut it short).
- */
-function causeOf(error: unknown, streamError: Error | null): unknown {
-  if (streamError instanceof DaraError) return streamError
-  if (error instanceof DaraError || error instanceof HttpError) return error
-  return streamError ?? error
-}
-
-async function drain(stream: Readable): Promise<void> {
-  stream.resume()
-  await finished(stream)
-}
-
-/** Errors of the upload itself become the client's errors; the resolver's own stay as they are. */
-function toUploadError(error: unknown, tooLarge: () => DaraError): unknown {
-  if (error instanceof DaraError || error instanceof HttpError) return error
-  if (error instanceof Error && 'code' in error) {
-    if (error.code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge()
-    if (error.code === 'FST_MP_PREMATURE_CLOSE' || error.code === 'ERR_STREAM_PREMATURE_CLOSE')
-      return new DaraError('DARA_ERR_UPLOAD_ABORTED')
-  }
-  if (error instanceof Error && /terminated early|Unexpected end of form/i.test(error.message))
-    return new DaraError('DARA_ERR_UPLOAD_ABORTED')
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
-    // @fastify/multipart's limits on fields, parts and files.
-    if (/^FST_(FIELDS|PARTS|FILES)_LIMIT$/.test(error.code))
-      return new DaraError('DARA_ERR_UPLOAD_TOO_MANY_PARTS', error.message)
-    if (error.code.startsWith('FST_') && 'statusCode' in error && Number(error.statusCode) < 500)
-      return new DaraError('DARA_ERR_UPLOAD_MALFORMED', error.message)
-  }
-  // busboy's own parse errors carry no code: a body that does not follow its boundary.
-  if (
-    error instanceof Error &&
-    /^(Multipart: |Malformed|Unexpected end of multipart)/.test(error.message)
-  )
-    return new DaraError('DARA_ERR_UPLOAD_MALFORMED', error.message)
-  return error
+  return dispatch(spec, part.filename, part.mimetype, stream, timing, tooLarge)
 }

@@ -19,5 +19,7 @@ export const DEFAULT_MAX_SIZE = 100 * 1024 * 1024
 /** The default limit for a file parsed into rows: rows are held in memory and sent back. */
 export const DEFAULT_CSV_MAX_SIZE = 10 * 1024 * 1024
 
+/** What a dropzone without a resolver accepts: CSV and Excel (.xlsx) files, as Dara's does. */
 export const CSV_ACCEPT =
-  '.csv,text/csv,application/csv,text/x-csv,application/x-csv,text/comma-separated-values,text/x-comma-separated-values'
+  '.csv,text/csv,application/csv,text/x-csv,application/x-csv,text/comma-separated-values,text/x-comma-separated-values,' +
+  '.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'

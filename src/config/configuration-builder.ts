@@ -10,6 +10,7 @@ import {
 import { isPagePath, pagePath } from '../definitions/page.ts'
 import { EndpointConfiguration } from '../definitions/endpoint-configuration.ts'
 import { DaraError } from '../errors.ts'
+import { sessionStoreArg } from './session-store-arg.ts'
 import { ApiRoute, type AnyApiRoute } from '../http/api-route.ts'
 import {
   createState,
@@ -207,11 +208,21 @@ export class ConfigurationBuilder {
    * Sets where sessions live, for instance a `RedisSessionStore` shared by
    * several processes. Without it, `DARA_REDIS_URL` chooses Redis, else each
    * process keeps its sessions in memory. The app does not close a store given
-   * here: its owner does. Returns the store.
+   * here: its owner does. A function is a factory, called once, here, with
+   * this config (as Dara's `auth_session_backend` takes one); anything that is
+   * not a store, or a factory of one, throws DARA_ERR_SESSION_STORE_INVALID.
+   * Returns the store.
+   *
+   * @example
+   * ```ts
+   * config.setSessionStore(() => new RedisSessionStore({ url: process.env.REDIS_URL ?? '' }))
+   * ```
    */
-  setSessionStore<S extends SessionStore>(store: S): S {
-    this.#state.sessionStore = store
-    return store
+  setSessionStore<S extends SessionStore>(store: S | ((config: this) => S)): S {
+    // Sound: sessionStoreArg returns `store` itself or what the factory made, both an S.
+    const made = sessionStoreArg(store, this) as S
+    this.#state.sessionStore = made
+    return made
   }
 
   /**

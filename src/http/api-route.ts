@@ -33,6 +33,13 @@ export interface RouteOptions {
   /** zod schema for the cookies by name; an invalid one answers 422 with `in: "cookie"`. */
   readonly cookies?: z.ZodType
   /**
+   * The files the endpoint takes, by multipart field name: the request is then
+   * multipart/form-data, its text fields validated by `body`, and the handler's
+   * `files.<field>` has the upload readers (`stream`, `bytes()`, `text()`,
+   * `rows()`, `saveTo()`). A file field not listed here is refused with 422.
+   */
+  readonly files?: Readonly<Record<string, FileField>>
+  /**
    * zod schema of the JSON the endpoint answers with, or one per status
    * (`{ 200: item, 201: created }`). Only its keys go out, in every mode, through
    * Fastify's compiled serializer; outside production the value is also checked
@@ -53,6 +60,18 @@ export interface RouteOptions {
   readonly deprecated?: boolean
   /** The OpenAPI `operationId` (default: the handler's name, else method and path); unique per app. */
   readonly operationId?: string
+}
+
+/** One entry of `options.files`. */
+export interface FileField {
+  /** The most bytes one file may have; more is refused with 413. Default 100 MiB. */
+  readonly maxSize?: number
+  /** Accepted files, as `<input accept>` reads them (`'.csv,text/csv'`, `'image/*'`); others get 415. Default: any. */
+  readonly accept?: string
+  /** Takes a list of files (up to 100) under this name; the handler gets an array. */
+  readonly many?: boolean
+  /** May be left out: the handler gets `undefined` (an empty array with `many`). Default: required, 422 without it. */
+  readonly optional?: boolean
 }
 
 /** `options.response`: one zod schema, or one per status code. */

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
+import type { UploadFile } from '../components/upload-file.ts'
 import type { Dependency } from './dependency.ts'
 import type { PathParams } from './path.ts'
 
@@ -55,6 +56,18 @@ type Out<O, K extends string, D> = O extends { readonly [P in K]: infer S extend
   ? z.output<S>
   : D
 
+/** What `files.<field>` holds for one entry of `options.files`. */
+export type inferFile<F> = F extends { readonly many: true }
+  ? UploadFile[]
+  : F extends { readonly optional: true }
+    ? UploadFile | undefined
+    : UploadFile
+
+/** The handler's `files`, from `options.files`. */
+export type inferFiles<O> = O extends { readonly files: infer F extends object }
+  ? { readonly files: { readonly [K in keyof F]: inferFile<F[K]> } }
+  : unknown
+
 /** The handler's context for a route at `U` with `options` of type `O`. */
 export type HandlerContext<U extends string, O> = RequestContext<
   Out<O, 'params', PathParams<U>>,
@@ -63,7 +76,8 @@ export type HandlerContext<U extends string, O> = RequestContext<
   Out<O, 'headers', IncomingHttpHeaders>,
   Out<O, 'cookies', Record<string, string>>
 > &
-  InjectedValues<O extends { readonly inject: infer I } ? I : undefined>
+  InjectedValues<O extends { readonly inject: infer I } ? I : undefined> &
+  inferFiles<O>
 
 /** Names the context uses itself; `inject` may not take them. */
 export const RESERVED_CONTEXT_KEYS: Readonly<Record<string, string>> = {

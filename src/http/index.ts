@@ -6,7 +6,14 @@
  */
 export { get, post, put, patch, del, del as delete } from './methods.ts'
 export { ApiRoute } from './api-route.ts'
-export type { AnyApiRoute, DependencyLike, Handler, HttpMethod, RouteOptions } from './api-route.ts'
+export type {
+  AnyApiRoute,
+  DependencyLike,
+  FileField,
+  Handler,
+  HttpMethod,
+  RouteOptions,
+} from './api-route.ts'
 export { dependency } from './dependency.ts'
 export type { Dependency, DependencyContext } from './dependency.ts'
 export type {
@@ -15,8 +22,11 @@ export type {
   Injectable,
   RawQuery,
   RequestContext,
+  inferFile,
+  inferFiles,
   inferInjected,
 } from './context.ts'
+export type { SavedFile, UploadFile } from '../components/upload-file.ts'
 export type { PathParams } from './path.ts'
 export { HttpError } from './http-error.ts'
 export { sse, SseStream } from './sse.ts'

@@ -10,6 +10,8 @@ import type { AuthHookOptions } from './auth.ts'
 import { setUpAuth, type AuthSetup } from './auth-setup.ts'
 import type { OwnTimeSockets } from './client-errors.ts'
 import type { AppOptions } from './app-options.ts'
+import { planFiles } from './file-fields.ts'
+import type { FileRoute } from './file-routes.ts'
 import { healthRoutes, type Phase } from './health.ts'
 import { resolveLimits, type ResolvedLimits } from './limits.ts'
 import { createMetrics } from './metrics.ts'
@@ -48,6 +50,8 @@ export interface AppPlan {
   readonly authOptions: AuthHookOptions
   /** Every route, the framework's own first, in the order they are mounted. */
   readonly routes: readonly RoutePlan[]
+  /** The routes with `files`: each parses multipart for itself. */
+  readonly fileRoutes: readonly FileRoute[]
   /** The built UI and what the pages use of it, when the app has pages. */
   readonly ui: { readonly built: AppUi; readonly scan: PageScan } | undefined
   readonly logger: Logger
@@ -102,6 +106,10 @@ export function planApp(state: BuilderState, options: AppOptions): AppPlan {
     ...[...own].map((route) => planRoute(route, configurations)),
   ]
   checkDuplicates(routes)
+  const fileRoutes = routes.flatMap((route): FileRoute[] => {
+    const files = planFiles(route.route)
+    return files ? [{ plan: route, files }] : []
+  })
 
   const tracing = options.tracing ?? tracingFromEnv()
   return {
@@ -110,6 +118,7 @@ export function planApp(state: BuilderState, options: AppOptions): AppPlan {
     auth,
     authOptions,
     routes,
+    fileRoutes,
     ui,
     logger:
       options.logger === false

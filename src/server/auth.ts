@@ -166,8 +166,12 @@ function refreshBody(body: unknown): string {
 /** Routes every token may call whatever its scopes: a token may always end its own session. */
 const ANY_SCOPE = new Set(['/api/auth/revoke-session'])
 
-/** The paths of the routes below whose failures clear the cookie. */
-export const CLEARS_COOKIE = new Set(['/api/auth/verify-session'])
+/**
+ * The paths of the routes below whose failures clear the cookie: a browser
+ * holding a cookie the app does not know (a session that ended elsewhere)
+ * gets rid of it when it checks its session or logs out.
+ */
+export const CLEARS_COOKIE = new Set(['/api/auth/verify-session', '/api/auth/revoke-session'])
 
 /** The routes under /api/auth that every app has. */
 export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApiRoute[] {
@@ -182,7 +186,10 @@ export function authRoutes(sessions: Sessions, options: AuthHookOptions): AnyApi
         { user: login.session.user.identityId, sessionId: login.session.sessionId },
         'Logged in',
       )
-      reply.header('set-cookie', sessionCookie(request, login.handle, login.maxAge))
+      reply.header(
+        'set-cookie',
+        sessionCookie(request, login.handle, login.maxAge, login.session.expiresAt),
+      )
       return { token: login.token, refreshToken: login.refreshToken, expiresIn: login.expiresIn }
     },
   )

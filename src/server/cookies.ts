@@ -40,9 +40,20 @@ function attributes(request: FastifyRequest): string {
   return `Path=/; HttpOnly; SameSite=Lax${request.protocol === 'https' ? '; Secure' : ''}`
 }
 
-/** Set-Cookie for a session handle that lives `seconds`. */
-export function sessionCookie(request: FastifyRequest, handle: string, seconds: number): string {
-  return `${sessionCookieName(request)}=${handle}; Max-Age=${Math.max(0, Math.floor(seconds))}; ${attributes(request)}`
+/**
+ * Set-Cookie for a session handle that lives `seconds`, until `expiresAt` (ms
+ * since the epoch). `Expires` beside `Max-Age`, as Dara sends it: clients that
+ * predate Max-Age (and some proxies and HTTP libraries) read only `Expires`.
+ */
+export function sessionCookie(
+  request: FastifyRequest,
+  handle: string,
+  seconds: number,
+  expiresAt: number,
+): string {
+  const maxAge = Math.max(0, Math.floor(seconds))
+  const expires = new Date(expiresAt).toUTCString()
+  return `${sessionCookieName(request)}=${handle}; Max-Age=${maxAge}; Expires=${expires}; ${attributes(request)}`
 }
 
 /** Set-Cookie that deletes the session cookie. */

@@ -14,7 +14,7 @@ import { singleSignOn } from './oidc.ts'
 import { IDENTITY } from './pipeline.ts'
 import type { RoutePlan } from './plan.ts'
 import { requestLog } from './request-log.ts'
-import { decorateUploads, routes, uploads } from './routes.ts'
+import { decorateUploads, fileRoutes, routes, uploads } from './routes.ts'
 import { security } from './security.ts'
 import { addTracing } from './tracing.ts'
 import { pages } from './ui.ts'
@@ -70,6 +70,7 @@ export function createApp(config: ConfigurationBuilder, options: AppOptions = {}
   feature(webSockets) // ws() routes made websocket ones as they are added: before the routes
   feature(routes) // every route, the 405/OPTIONS answers, the docs
   feature(singleSignOn) // the OpenID Connect login, callback, refresh and logout
+  feature(fileRoutes) // routes with `files`, each with multipart for itself
   feature(uploads) // the dropzones' upload route, with multipart for it alone
   feature(pages) // the built UI for the app's pages
   return Object.assign(app, { routePlans: plan.routes, sessions: plan.auth.app })

@@ -126,7 +126,7 @@ export async function callback(routes: OidcRoutes, request: FastifyRequest, repl
   )
   return reply
     .header('set-cookie', [
-      sessionCookie(request, opened.handle, opened.maxAge),
+      sessionCookie(request, opened.handle, opened.maxAge, opened.session.expiresAt),
       oidcCookie(request, TOKENS_COOKIE, kept, TOKENS_SECONDS),
     ])
     .redirect(text(pending['redirectTo']) ?? '/', 302)

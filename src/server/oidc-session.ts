@@ -73,7 +73,7 @@ export async function refresh(routes: OidcRoutes, request: FastifyRequest, reply
     TOKENS_SECONDS,
   )
   reply.header('set-cookie', [
-    sessionCookie(request, opened.handle, opened.maxAge),
+    sessionCookie(request, opened.handle, opened.maxAge, opened.session.expiresAt),
     oidcCookie(request, TOKENS_COOKIE, sealed, TOKENS_SECONDS),
   ])
   return { token: opened.token, refreshToken: opened.refreshToken, expiresIn: opened.expiresIn }

@@ -9,6 +9,7 @@ import {
   FRAMEWORK_DOCS,
   type FrameworkDoc,
 } from './openapi-framework.ts'
+import { filesRequestBody } from './openapi-files.ts'
 import { toJsonSchema as toSchema } from './response-schema.ts'
 
 /** A JSON Schema, as zod writes it and OpenAPI 3.1 takes it. */
@@ -206,6 +207,7 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
       options.headers,
       options.cookies,
       options.body,
+      options.files,
     ].some(Boolean)
     const responses: Record<string, JsonSchema> = {
       ...successes(plan),
@@ -218,6 +220,12 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
           }
         : {}),
       ...(validates ? { '422': errorResponse('Invalid input', 'ValidationError') } : {}),
+      ...(options.files
+        ? {
+            '413': errorResponse('A file larger than its maxSize, or too many parts'),
+            '415': errorResponse('Not multipart/form-data, or a file type its accept refuses'),
+          }
+        : {}),
       '500': errorResponse('Internal error'),
       ...(plan.path === READY_PATH
         ? { '503': errorResponse('Not ready: the session store is unavailable, or shutting down') }
@@ -241,7 +249,9 @@ export function buildOpenApi(plans: readonly RoutePlan[], info: OpenApiInfo): Js
           required: Array.isArray(framework.body['required']),
           content: { 'application/json': { schema: framework.body } },
         }
-      : requestBody(options.body)
+      : options.files
+        ? filesRequestBody(options.files, options.body)
+        : requestBody(options.body)
     const tags = options.tags ?? (plan.path.startsWith('/api/auth/') ? ['auth'] : undefined)
     const operation: JsonSchema = {
       operationId: options.operationId ?? operationId(plan, taken),

@@ -5,6 +5,7 @@ import type { RouteOptions } from '../http/api-route.ts'
 import { HttpError } from '../http/http-error.ts'
 import type { BackgroundTasks } from './background.ts'
 import { parseCookies } from './cookie-header.ts'
+import { filesOf } from './file-routes.ts'
 import { FORM_TYPE } from './form-body.ts'
 import { listFields, shapeLists, type ListFields } from './input-shape.ts'
 import type { Binding, RoutePlan, Step } from './plan.ts'
@@ -88,6 +89,8 @@ interface BaseContext {
   body: unknown
   headers: unknown
   cookies: unknown
+  /** The uploads of a route with `options.files`; undefined on any other. */
+  readonly files: unknown
   readonly request: FastifyRequest
   readonly reply: FastifyReply
 }
@@ -96,7 +99,9 @@ interface BaseContext {
 function validate(options: Inputs, ctx: BaseContext, shapes: Shapes): void {
   let issues: FieldIssue[] | undefined
   if (shapes.query) ctx.query = shapeLists(ctx.query, shapes.query)
-  if (shapes.form && isForm(ctx.request)) ctx.body = shapeLists(ctx.body, shapes.form)
+  // A multipart body's text fields come as a form's do: one string, or a list.
+  if (shapes.form && (isForm(ctx.request) || ctx.files !== undefined))
+    ctx.body = shapeLists(ctx.body, shapes.form)
   for (const [key, location] of CHECKS) {
     const schema = options[key]
     if (!schema) continue
@@ -181,6 +186,7 @@ export function createHandler(plan: RoutePlan, tasks: BackgroundTasks, timeoutMs
   const validates = CHECKS.some(([key]) => options[key] !== undefined)
   const shapes: Shapes = { query: listFields(options.query), form: listFields(options.body) }
   const { status } = options
+  const hasFiles = options.files !== undefined
 
   // Synchronous when the route's code is: a handler that returns a value sends it
   // at once and gives Fastify undefined; an async one gives Fastify the promise.
@@ -191,6 +197,7 @@ export function createHandler(plan: RoutePlan, tasks: BackgroundTasks, timeoutMs
       body: request.body,
       headers: request.headers,
       cookies: parseCookies(request.headers.cookie),
+      files: hasFiles ? filesOf(request) : undefined,
       request,
       reply,
     }
@@ -253,6 +260,8 @@ export function createPreparer(plan: RoutePlan, tasks: BackgroundTasks) {
       body: undefined,
       headers: request.headers,
       cookies: parseCookies(request.headers.cookie),
+      // A websocket route takes no files.
+      files: undefined,
       request,
       reply,
     }
@@ -341,6 +350,8 @@ function proceed(call: Call, index: number, finish: (call: Call) => unknown = ru
       onCleanup: call.onCleanup,
       background: call.background,
     }
+    // Only a route with `files` has them: elsewhere the name stays free for `inject`.
+    if (base.files !== undefined) ctx['files'] = base.files
     bind(ctx, step.bindings, results)
     const value = step.dependency.run(ctx as never)
     if (isThenable(value)) {
@@ -369,6 +380,7 @@ function runHandler(call: Call): unknown {
     reply,
     background: call.background,
   }
+  if (base.files !== undefined) ctx['files'] = base.files
   bind(ctx, plan.bindings, results)
   const result = plan.route.handler(ctx as never)
   // Nothing returned here is the reply: the reply is a thenable that settles only

@@ -11,6 +11,7 @@ import { CLEARS_COOKIE, createAuthHook, createIdentify } from './auth.ts'
 import { docsEnabled, registerDocs } from './docs.ts'
 import { createHandler } from './pipeline.ts'
 import type { RoutePlan } from './plan.ts'
+import { registerFileRoutes } from './file-routes.ts'
 import { fastifySchema } from './response-schema.ts'
 
 /** Mounts one planned route: its auth hook (authenticated routes only), answer schemas and handler. */
@@ -48,7 +49,8 @@ function mounter(plan: AppPlan): (instance: FastifyInstance, route: RoutePlan) =
  */
 export function routes(app: FastifyInstance, plan: AppPlan): void {
   const mount = mounter(plan)
-  for (const route of plan.routes) if (!isUploadRoute(route.route)) mount(app, route)
+  for (const route of plan.routes)
+    if (!isUploadRoute(route.route) && route.route.options.files === undefined) mount(app, route)
   registerAllowedMethods(app, plan.routes, (plan.cors?.origins.length ?? 0) > 0)
   const { docs } = plan.state
   if (docsEnabled(docs)) {
@@ -73,18 +75,7 @@ export function decorateUploads(app: FastifyInstance, plan: AppPlan): void {
 export async function uploads(app: FastifyInstance, plan: AppPlan): Promise<void> {
   const uploadPlan = plan.routes.find((route) => isUploadRoute(route.route))
   if (!uploadPlan) return
-  const { limits, ownTime } = plan
-  const timing: UploadTiming = {
-    minRate: limits.uploadMinRate,
-    rateWindow: limits.uploadRateWindow,
-    timeout: limits.uploadTimeout,
-    handlerTimeout: limits.handlerTimeout,
-    ownTime(socket) {
-      ownTime.add(socket)
-      return () => ownTime.delete(socket)
-    },
-  }
-  app.decorate(UPLOAD_TIMING, timing)
+  app.decorate(UPLOAD_TIMING, uploadTiming(plan))
   await app.register(async (instance) => {
     // Multipart is the one body the route parses; any other (JSON and text
     // included) reaches it unread, whatever its size or syntax, and is answered
@@ -95,4 +86,24 @@ export async function uploads(app: FastifyInstance, plan: AppPlan): Promise<void
     await instance.register(import('@fastify/multipart'))
     mounter(plan)(instance, uploadPlan)
   })
+}
+
+/** The time an upload keeps for itself: a minimum rate, a whole-upload timeout, then the handler's. */
+function uploadTiming(plan: AppPlan): UploadTiming {
+  const { limits, ownTime } = plan
+  return {
+    minRate: limits.uploadMinRate,
+    rateWindow: limits.uploadRateWindow,
+    timeout: limits.uploadTimeout,
+    handlerTimeout: limits.handlerTimeout,
+    ownTime(socket) {
+      ownTime.add(socket)
+      return () => ownTime.delete(socket)
+    },
+  }
+}
+
+/** The routes with `files`, each parsing multipart for itself as the upload route does. */
+export function fileRoutes(app: FastifyInstance, plan: AppPlan): void {
+  registerFileRoutes(app, plan.fileRoutes, uploadTiming(plan), plan.limits.bodyLimit, mounter(plan))
 }

@@ -61,7 +61,7 @@ void test('login sets an HttpOnly, SameSite=Lax cookie holding an opaque handle,
   assert.match(handle, /^[\w-]{43}$/)
   assert.equal(
     setCookie,
-    `dara_session_token=${handle}; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax`,
+    `dara_session_token=${handle}; Max-Age=3600; Expires=Tue, 01 Jan 2030 01:00:00 GMT; Path=/; HttpOnly; SameSite=Lax`,
   )
   assert.ok(!token.includes(handle) && !handle.includes(token.split('.')[2] ?? ''))
 })
@@ -187,6 +187,22 @@ void test('verify-session deletes a refused cookie; other routes leave it', asyn
   })
   assert.equal(ok.statusCode, 200)
   assert.equal(ok.headers['set-cookie'], undefined)
+})
+
+void test('revoke-session with a cookie the app does not know: 401, and the cookie is deleted', async (t) => {
+  const { app } = cookieApp(t)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/revoke-session',
+    headers: { cookie: `dara_session_token=${'A'.repeat(43)}`, origin: 'http://localhost:80' },
+  })
+  assert.equal(res.statusCode, 401)
+  assert.deepEqual(res.json(), UNKNOWN)
+  assert.equal(res.headers['set-cookie'], CLEARED)
+  // Without a cookie there is nothing to delete.
+  const bare = await app.inject({ method: 'POST', url: '/api/auth/revoke-session' })
+  assert.equal(bare.statusCode, 401)
+  assert.equal(bare.headers['set-cookie'], undefined)
 })
 
 void test('a token is never accepted as the cookie', async (t) => {

@@ -288,6 +288,16 @@ const ERROR_CASES: readonly StartErrorCase[] = [
     line: 'error DARA_ERR_ENTRY_NO_CONFIG: tests/fixtures/no-config.ts does not export `config`. Add `export const config = new ConfigurationBuilder()` to it.',
   },
   {
+    name: 'an entry whose `config` is not a ConfigurationBuilder',
+    args: ['start', 'tests/fixtures/config-not-builder.ts', '--port', '0'],
+    line: 'error DARA_ERR_ENTRY_CONFIG_TYPE: tests/fixtures/config-not-builder.ts exports `config`, but it is a plain object, not a ConfigurationBuilder. Export the builder itself: `export const config = new ConfigurationBuilder()` (from dara-ts, the copy this app installs).',
+  },
+  {
+    name: 'a session store class given where an instance or a factory goes',
+    args: ['start', 'tests/fixtures/session-store-class.ts', '--port', '0'],
+    line: 'error DARA_ERR_SESSION_STORE_INVALID: config.setSessionStore() was given the class RedisSessionStore itself, not an instance (write new RedisSessionStore({ ... })). Pass a session store (new RedisSessionStore({ url }), or your own SessionStore), or a function that returns one.',
+  },
+  {
     name: 'a configuration injected but neither added nor defaulted',
     args: ['start', 'tests/fixtures/missing-configuration.ts', '--port', '0'],
     line: 'error DARA_ERR_CONFIG_MISSING: GET /files needs configuration StorageSettings, but none was added and StorageSettings has no static default(). Add one with config.addConfiguration(new StorageSettings({ ... })), or give the class a static default().',

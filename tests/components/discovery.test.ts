@@ -90,7 +90,7 @@ void test('config.addEndpoint(upload) alone mounts it, and with no dropzone it p
   assert.equal(missing.statusCode, 400)
   assert.deepEqual(missing.json(), {
     detail:
-      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id',
+      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id, or as a form field of that name',
     code: 'DARA_ERR_UPLOAD_RESOLVER_MISSING',
   })
   const unknown = await send(`${UPLOAD_PATH}?resolver_id=home:0`)

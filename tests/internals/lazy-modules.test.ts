@@ -1,6 +1,6 @@
 // An app that uses none of them loads neither ioredis, Fastify's response
 // serializer compiler, zod, @fastify/multipart, @fastify/cors, csv-parse nor
-// @fastify/websocket (with ws), openid-client (with jose):
+// @fastify/websocket (with ws), openid-client (with jose), read-excel-file:
 // each costs megabytes or milliseconds at start (zod alone is about 100 modules).
 // Checked in a fresh process, since this one may have loaded them already.
 import assert from 'node:assert/strict'
@@ -53,10 +53,11 @@ console.log(JSON.stringify({
   websocket: loaded('@fastify/websocket'),
   ws: loaded('ws'),
   oidc: loaded('openid-client') || loaded('jose') || loaded('oauth4webapi'),
+  xlsx: loaded('read-excel-file'),
 }))
 `
 
-void test('an app that uses none of them loads no Redis client, serializer compiler, multipart, CORS, CSV parser, websocket server or OIDC client', () => {
+void test('an app that uses none of them loads no Redis client, serializer compiler, multipart, CORS, CSV or Excel parser, websocket server or OIDC client', () => {
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '--eval', PROGRAM],
@@ -78,5 +79,6 @@ void test('an app that uses none of them loads no Redis client, serializer compi
     ws: false,
     // OpenID Connect's client and its JOSE library load only with OIDCAuthConfig.
     oidc: false,
+    xlsx: false,
   })
 })

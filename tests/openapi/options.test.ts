@@ -110,3 +110,48 @@ void test('tags, summary, description, deprecated, operationId, status and cooki
     description: 'Success, no content',
   })
 })
+
+void test('a route with files has a multipart/form-data body: binary files beside the body fields', async (t) => {
+  const config = new ConfigurationBuilder()
+  config.addEndpoint(
+    post(
+      '/reports',
+      {
+        files: { report: { accept: '.csv,text/csv' }, images: { many: true, optional: true } },
+        body: z.object({ title: z.string() }),
+      },
+      () => 'ok',
+    ),
+  )
+  const app = buildApp(t, config)
+  const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json<Document>()
+  const result = await new Validator().validate(structuredClone(doc))
+  assert.equal(result.valid, true, JSON.stringify(result.errors))
+  const operation = doc.paths['/api/reports']?.['post']
+  const binary = { type: 'string', contentMediaType: 'application/octet-stream' }
+  assert.deepEqual(operation?.['requestBody'], {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          properties: {
+            title: { type: 'string' },
+            report: binary,
+            images: { type: 'array', items: binary },
+          },
+          required: ['title', 'report'],
+        },
+        encoding: { report: { contentType: 'text/csv' } },
+      },
+    },
+  })
+  assert.deepEqual(Object.keys(operation?.['responses'] as object), [
+    '200',
+    '401',
+    '413',
+    '415',
+    '422',
+    '500',
+  ])
+})

@@ -40,7 +40,7 @@ void test('no resolver_id, in an app whose only dropzone takes images: 400, noth
   assert.equal(missing.statusCode, 400)
   assert.deepEqual(missing.json(), {
     detail:
-      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id',
+      'No resolver_id: send the id of the UploadDropzone the file is for as the query parameter resolver_id, or as a form field of that name',
     code: 'DARA_ERR_UPLOAD_RESOLVER_MISSING',
   })
   const image = await post(app, '/api/core/data/upload?resolver_id=home:0', file)

@@ -3,6 +3,7 @@
 // types that lie, duplicate headers, absurd paths.
 import fc from 'fast-check'
 import { TARGETS } from '../fixtures/every-route.ts'
+import { multipartPayload } from './multipart-arbitraries.ts'
 
 /** Path segments that have broken routers and parsers before. */
 const NASTY_SEGMENTS = [
@@ -236,6 +237,18 @@ const hugeBody = fc
 
 /** Form bodies (sent under any content type, like the rest): repeated, broken, hostile keys. */
 const formText: fc.Arbitrary<string> = fc.oneof(
+  // Generated keys and values, encoded or raw: '&', '=', '%' and '+' where they may not be.
+  fc
+    .array(fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }), fc.boolean()), {
+      maxLength: 12,
+    })
+    .map((pairs) =>
+      pairs
+        .map(([k, v, raw]) =>
+          raw ? `${k}=${v}` : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`,
+        )
+        .join('&'),
+    ),
   fc
     .array(fc.tuple(fc.constantFrom('name', 'count', 'tag', '__proto__', 'x[y]', ''), queryValue), {
       maxLength: 8,
@@ -297,6 +310,26 @@ function headers(credentials: Credentials) {
         'theme=blue',
         'theme=%E0%A4%A; theme=dark',
         `theme=${'x'.repeat(3000)}`,
+        'theme',
+        '=dark; ; theme==light',
+        'theme="dark"; theme=dark',
+        `${'a=1; '.repeat(300)}theme=dark`,
+      ),
+      // Generated cookie headers, 1 in 4: names and values of any printable characters.
+      generatedCookie: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .array(
+              fc.tuple(
+                fc.string({ maxLength: 12 }).filter((s) => /^[\x21-\x7e]*$/.test(s)),
+                fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+              ),
+              { maxLength: 8 },
+            )
+            .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('; ')),
+        },
       ),
       origin: fc.constantFrom(
         undefined,
@@ -314,7 +347,8 @@ function headers(credentials: Credentials) {
       if (h.role !== undefined) out['x-role'] = h.role
       if (h.ifMatch !== undefined) out['if-match'] = h.ifMatch
       if (h.tag !== undefined) out['x-request-tag'] = h.tag
-      if (h.cookie !== undefined) out['cookie'] = h.cookie
+      const cookie = h.generatedCookie ?? h.cookie
+      if (cookie !== undefined) out['cookie'] = cookie
       if (h.origin !== undefined) out['origin'] = h.origin
       for (const name of h.twice) {
         const value = out[name]
@@ -369,16 +403,63 @@ export function request(credentials: Credentials): fc.Arbitrary<GeneratedRequest
           { weight: 299, arbitrary: body },
           { weight: 1, arbitrary: hugeBody },
         ),
+        // The routes that take files get a multipart body most of the time; the others, 1 in 50.
+        multipart: fc.oneof(
+          {
+            weight:
+              route.path === '/api/reports' || route.path === '/api/core/data/upload' ? 1 : 49,
+            arbitrary: fc.constant(undefined),
+          },
+          {
+            weight: route.path === '/api/reports' || route.path === '/api/core/data/upload' ? 3 : 1,
+            arbitrary: multipartPayload,
+          },
+        ),
+        // 1 in 20: the route's own method and path, a valid token and a JSON
+        // content type, so that the generated bodies reach its handler.
+        wellFormed: fc.oneof(
+          { weight: 19, arbitrary: fc.constant(false) },
+          { weight: 1, arbitrary: fc.constant(true) },
+        ),
+        valid: validBody,
       })
-      .map(({ method, path, query, headers, json, payload }) => {
-        if (json && headers['content-type'] === undefined)
-          headers['content-type'] = 'application/json'
-        return {
-          method,
-          url: path + query,
+      .map(
+        ({
+          method: m,
+          path: p,
+          query,
           headers,
-          payload: method === 'HEAD' ? undefined : payload,
-        }
-      }),
+          json,
+          payload: given,
+          multipart,
+          wellFormed,
+          valid,
+        }) => {
+          let payload: string | Buffer | undefined = given
+          let method = m
+          let path = p
+          if (wellFormed) {
+            method = methodOf(route)
+            path = route.path.replace(/\{\w+\}/, '1')
+            headers = {
+              authorization: `Bearer ${credentials.valid}`,
+              'content-type': 'application/json',
+            }
+            payload = valid
+          }
+          if (multipart) {
+            headers['content-type'] = multipart.contentType
+            payload = multipart.payload
+          }
+          if (json && headers['content-type'] === undefined)
+            headers['content-type'] = 'application/json'
+          return {
+            method,
+            url: path + query,
+            headers,
+            payload: method === 'HEAD' ? undefined : payload,
+          }
+        },
+      ),
   )
 }

@@ -107,7 +107,7 @@ void describe('HTTPS at HAProxy, the app behind it', { skip: needed }, () => {
       assert.equal(secure.status, 200)
       assert.match(
         String(secure.headers['set-cookie']),
-        /^__Host-dara_session_token=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax; Secure$/,
+        /^__Host-dara_session_token=[\w-]+; Max-Age=\d+; Expires=[^;]+ GMT; Path=\/; HttpOnly; SameSite=Lax; Secure$/,
       )
       assert.equal(
         secure.headers['strict-transport-security'],
