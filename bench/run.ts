@@ -16,7 +16,7 @@
 // The Node servers run against the compiled package (dist/, built first), as a
 // user's app does; each Node line runs every case, its ratios to its own raw
 // node:http hello.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -41,7 +41,7 @@ import {
 } from './report.ts'
 import { redisAvailable, startRedis, type RunningRedis } from './redis.ts'
 import { installRegistryNodes, userEnv } from './registry-node.ts'
-import { startServer, type RunningServer, type ServerSpec } from './servers.ts'
+import { PYTHON, startServer, type RunningServer, type ServerSpec } from './servers.ts'
 import { mintToken } from './token.ts'
 import { runUploadBench } from './upload.ts'
 
@@ -73,8 +73,10 @@ for (const id of only ?? []) {
   }
 }
 const withRedis = redisAvailable()
+const withFastapi = fastapiAvailable()
 const cases = (only === undefined ? CASES : CASES.filter((c) => only.includes(c.id))).filter(
-  (c) => withRedis || !needsRedis(c.server),
+  (c) =>
+    (withRedis || !needsRedis(c.server)) && (withFastapi || SERVERS[c.server].runtime !== 'python'),
 )
 const partial = quick || profile || only !== undefined
 const settings = quick
@@ -95,6 +97,12 @@ const resultsDir = new URL('results/', import.meta.url)
 const reportFile = partial
   ? new URL(profile ? 'profile.md' : only !== undefined ? 'only.md' : 'quick.md', resultsDir)
   : new URL('RESULTS.md', import.meta.url)
+
+/** Debian's FastAPI, uvicorn, uvloop, httptools and PyJWT, as `setup-system.sh --bench` installs them. */
+function fastapiAvailable(): boolean {
+  const probe = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, uvloop, httptools, jwt'])
+  return probe.status === 0
+}
 
 function needsRedis(name: ServerName): boolean {
   const spec: ServerSpec = SERVERS[name]
@@ -278,6 +286,11 @@ async function main(): Promise<void> {
       `warm-up ${settings.warmupSeconds} s; load average ${load}; load: ${tool.description}`,
   )
   if (!withRedis) log('bench: redis-server is not installed: the Redis store case is left out')
+  if (!withFastapi) {
+    log(
+      'bench: the FastAPI baseline is not installed (bash scripts/setup-system.sh --bench): its cases are left out',
+    )
+  }
   log('bench: npm run build (the servers run the compiled package)')
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' })
 

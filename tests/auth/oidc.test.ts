@@ -92,7 +92,9 @@ void describe('OIDC login through a real provider', () => {
     const cookies = res.headers.getSetCookie()
     assert.ok(
       cookies.some((c) =>
-        /^dara_session_token=[\w-]{43}; Max-Age=3600; Expires=[^;]+ GMT; Path=\/; HttpOnly; SameSite=Lax$/.test(c),
+        /^dara_session_token=[\w-]{43}; Max-Age=3600; Expires=[^;]+ GMT; Path=\/; HttpOnly; SameSite=Lax$/.test(
+          c,
+        ),
       ),
       cookies.join('\n'),
     )
