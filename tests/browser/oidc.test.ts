@@ -15,9 +15,18 @@ import { CLIENT_ID, CLIENT_SECRET, startProvider } from '../helpers/oidc-provide
 import { needs } from '../helpers/system.ts'
 import { launch } from './chromium.ts'
 
-async function ssoApp(t: TestContext, issuer: string): Promise<string> {
+async function ssoApp(t: TestContext, issuer: string, sessionTtlSeconds?: number): Promise<string> {
   const config = new ConfigurationBuilder()
-  config.addAuth(new OIDCAuthConfig({ issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }))
+  config.addAuth(
+    new OIDCAuthConfig({
+      issuer,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      ...(sessionTtlSeconds === undefined
+        ? {}
+        : { sessionTtlSeconds, tokenTtlSeconds: sessionTtlSeconds }),
+    }),
+  )
   config.addPage(
     'Home',
     new Stack([
@@ -98,6 +107,38 @@ void describe('single sign-on in chromium', { skip: needs('chromium') }, () => {
         after.map((c) => c.name).filter((name) => name.startsWith('dara_')),
         // Only the login now in progress: no session.
         ['dara_oidc_login_session'],
+      )
+    },
+  )
+
+  void test(
+    'the session is renewed through the provider before it ends: no 401, no trip to the provider',
+    { timeout: 60_000 },
+    async (t) => {
+      const provider = await startProvider(t)
+      // An 8 s session: the UI renews it halfway, at about 4 s.
+      const baseUrl = await ssoApp(t, provider.issuer, 8)
+      const browser = await launch(t)
+      const page = await signIn(browser, `${baseUrl}/`, 'ada', provider.issuer)
+      await page.getByText('Hello ada in analysts, admins').waitFor()
+      const answers: number[] = []
+      page.on('response', (response) => {
+        if (new URL(response.url()).origin === baseUrl) answers.push(response.status())
+      })
+      const session = async (): Promise<string | undefined> =>
+        (await page.context().cookies(baseUrl)).find((c) => c.name === 'dara_session_token')?.value
+      const first = await session()
+      assert.ok(first)
+      // Past the first session's end: a new one has replaced it, from the page alone.
+      await page.waitForTimeout(10_000)
+      const second = await session()
+      assert.ok(second)
+      assert.notEqual(second, first)
+      assert.equal(new URL(page.url()).origin, baseUrl)
+      assert.equal(await status(page, '/api/auth/user'), 200)
+      assert.deepEqual(
+        answers.filter((code) => code >= 400),
+        [],
       )
     },
   )

@@ -34,9 +34,41 @@ let hasSession: boolean | undefined
  * app with a login throws LoginRequired.
  */
 export async function ensureSession(): Promise<void> {
-  const { session } = await uiConfig()
+  const { session, auth } = await uiConfig()
   hasSession ??= session
   if (!hasSession) await renewSession()
+  if (auth === 'oidc' && renewal === undefined) await scheduleRenewal()
+}
+
+/** The timer of the next renewal through the provider (single sign-on only). */
+let renewal: ReturnType<typeof setTimeout> | undefined
+
+/**
+ * Single sign-on: the session is renewed through the provider's refresh token
+ * before it ends (a minute before, or halfway through a shorter one), so a
+ * user at work never meets the 401 of an ended session. If the provider
+ * refuses, the next request's 401 sends the browser to it (renewSession).
+ */
+async function scheduleRenewal(): Promise<void> {
+  const res = await fetch('/api/auth/verify-session', { method: 'POST' })
+  const body: unknown = res.ok ? await res.json().catch(() => null) : null
+  const at =
+    typeof body === 'object' && body !== null && 'expiresAt' in body
+      ? Date.parse(String(body.expiresAt))
+      : NaN
+  if (Number.isNaN(at)) return
+  const left = at - Date.now()
+  const lead = Math.min(60_000, left / 2)
+  clearTimeout(renewal)
+  renewal = setTimeout(() => void renewAhead(), Math.max(1_000, left - lead))
+}
+
+async function renewAhead(): Promise<void> {
+  renewal = undefined
+  const res = await fetch('/api/auth/oidc/refresh', { method: 'POST' })
+  if (!res.ok) return
+  hasSession = true
+  await scheduleRenewal()
 }
 
 async function openSession(body: unknown): Promise<void> {
@@ -100,6 +132,7 @@ export async function logout(): Promise<void> {
     return
   }
   // Logged out here, then at the provider (RP-initiated logout), which sends the browser back.
+  clearTimeout(renewal)
   sessionStorage.removeItem(SSO_ATTEMPT)
   const res = await fetch('/api/auth/oidc/logout', { method: 'POST' })
   const body: unknown = await res.json().catch(() => null)
