@@ -22,11 +22,11 @@ export interface Spawned {
 
 /**
  * Milliseconds from spawn to the first 200 on `path`, polled every 2 ms;
- * `then` runs with the process still up, before it is stopped.
+ * `then` runs with the process still up (its pid and port), before it is stopped.
  */
 export async function timeToFirst200(
   spawned: Spawned,
-  then?: (pid: number) => Promise<void>,
+  then?: (pid: number, port: number) => Promise<void>,
 ): Promise<number> {
   const port = await freePort()
   const args = spawned.args.map((arg) => arg.replace('{port}', String(port)))
@@ -51,7 +51,7 @@ export async function timeToFirst200(
         const answer = await call(port, spawned.path)
         if (answer.status === 200) {
           const ms = performance.now() - started
-          if (then !== undefined && child.pid !== undefined) await then(child.pid)
+          if (then !== undefined && child.pid !== undefined) await then(child.pid, port)
           return ms
         }
         throw new Error(`GET ${spawned.path} answered ${answer.status}: ${answer.body}`)

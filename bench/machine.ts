@@ -51,8 +51,20 @@ export function rssMiB(pid: number): number | undefined {
 
 /** The CPU time (user + system) a process has used so far, in seconds, from /proc/PID/stat. */
 export function cpuSeconds(pid: number): number | undefined {
+  return statCpuSeconds(`/proc/${pid}/stat`)
+}
+
+/**
+ * The CPU time of a process's main thread alone (the one that runs JavaScript),
+ * without the garbage collector's and libuv's helper threads: /proc/PID/task/PID/stat.
+ */
+export function mainThreadCpuSeconds(pid: number): number | undefined {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`)
+}
+
+function statCpuSeconds(file: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(file, 'utf8')
     // The command name, in parentheses, may hold spaces: count fields after it.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     const ticks = Number(fields[11]) + Number(fields[12])

@@ -15,7 +15,7 @@ import { format, resolveConfig } from 'prettier'
 import { daraToken } from './check.ts'
 import { call } from './http.ts'
 import { pickTool, type LoadRequest, type Sample } from './load.ts'
-import { cpuSeconds, describeMachine } from './machine.ts'
+import { cpuSeconds, describeMachine, mainThreadCpuSeconds } from './machine.ts'
 import { startRedis } from './redis.ts'
 import { startDara, startHaproxy, type Running } from './scale-servers.ts'
 
@@ -54,6 +54,12 @@ interface Measured {
   readonly clientUs: number
   /** Cores the case's processes kept busy: their CPU seconds over the wall-clock seconds. */
   readonly cores: number
+  /** The busiest JavaScript thread's share of a core: 1.00 is a worker that has no more to give. */
+  readonly mainCores: number
+  /** Every other thread's (V8's garbage collector and compiler, libuv's pool), in µs. */
+  readonly helperUs: number
+  /** Cores the case's processes and wrk kept busy together: 2.00 is the whole machine. */
+  readonly machineCores: number
 }
 
 const median = (values: readonly number[]): number => {
@@ -72,6 +78,12 @@ function endedChildrenCpu(): number {
 }
 const cpuOf = (targets: readonly Running[]): number =>
   targets.flatMap((t) => t.pids()).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0)
+/** Each process's main-thread CPU seconds so far, by pid. */
+const mainThreadsOf = (targets: readonly Running[]): Map<number, number> =>
+  new Map(targets.flatMap((t) => t.pids()).map((pid) => [pid, mainThreadCpuSeconds(pid) ?? 0]))
+/** What each main thread spent between two readings, in CPU seconds. */
+const threadDeltas = (before: Map<number, number>, after: Map<number, number>): number[] =>
+  [...after].map(([pid, seconds]) => seconds - (before.get(pid) ?? seconds))
 const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
@@ -155,14 +167,28 @@ async function main(): Promise<void> {
         const before = cpuOf(c.costs)
         const firstBefore = cpuOf(c.costs.slice(0, 1))
         const clientBefore = endedChildrenCpu()
+        const threadsBefore = mainThreadsOf(c.costs)
         const startedAt = performance.now()
         const sample = await tool.run(requestOf(c), settings.seconds)
         const wall = (performance.now() - startedAt) / 1000
-        const clientUs = ((endedChildrenCpu() - clientBefore) / sample.requests) * 1e6
+        const client = endedChildrenCpu() - clientBefore
+        const clientUs = (client / sample.requests) * 1e6
         const used = cpuOf(c.costs) - before
         const cpuUs = (used / sample.requests) * 1e6
         const firstUs = ((cpuOf(c.costs.slice(0, 1)) - firstBefore) / sample.requests) * 1e6
-        results.get(c.id)?.push({ sample, cpuUs, firstUs, clientUs, cores: used / wall })
+        const deltas = threadDeltas(threadsBefore, mainThreadsOf(c.costs))
+        const main = Math.max(0, ...deltas)
+        const helpers = used - deltas.reduce((sum, d) => sum + d, 0)
+        results.get(c.id)?.push({
+          sample,
+          cpuUs,
+          firstUs,
+          clientUs,
+          cores: used / wall,
+          mainCores: main / wall,
+          helperUs: (helpers / sample.requests) * 1e6,
+          machineCores: (used + client) / wall,
+        })
         console.log(`bench:scale: round ${round + 1} ${c.label}: ${fmt(sample.rps)} req/s`)
       }
     }
@@ -177,6 +203,9 @@ async function main(): Promise<void> {
         firstUs: median(runs.map((r) => r.firstUs)),
         clientUs: median(runs.map((r) => r.clientUs)),
         cores: median(runs.map((r) => r.cores)),
+        mainCores: median(runs.map((r) => r.mainCores)),
+        helperUs: median(runs.map((r) => r.helperUs)),
+        machineCores: median(runs.map((r) => r.machineCores)),
         errors: runs.reduce((n, r) => n + r.sample.non2xx + r.sample.socketErrors, 0),
         rounds: runs.map((r) => fmt(r.sample.rps)).join(', '),
       }
@@ -191,9 +220,15 @@ async function main(): Promise<void> {
       const s = summary(c.id)
       const base = versus[c.id]
       const ratio = base ? `${(s.rps / summary(base).rps).toFixed(2)}×` : ''
-      return `| ${c.label} | ${fmt(s.rps)} | ${s.p50.toFixed(2)} ms | ${s.p99.toFixed(2)} ms | ${s.cpuUs.toFixed(1)} µs | ${s.cores.toFixed(2)} | ${s.clientUs.toFixed(1)} µs | ${ratio} | ${s.rounds} | ${s.errors} |`
+      return `| ${c.label} | ${fmt(s.rps)} | ${s.p50.toFixed(2)} ms | ${s.p99.toFixed(2)} ms | ${s.cpuUs.toFixed(1)} µs | ${s.cores.toFixed(2)} | ${s.mainCores.toFixed(2)} | ${s.clientUs.toFixed(1)} µs | ${s.machineCores.toFixed(2)} | ${ratio} | ${s.rounds} | ${s.errors} |`
     })
     const workersRatio = summary('w2-auth').rps / summary('w1-auth').rps
+    const one = summary('w1-auth')
+    const two = summary('w2-auth')
+    // The ratio of the medians, and each round's own (its two runs were back to back).
+    const roundRatios = (results.get('w2-auth') ?? []).map(
+      (r, i) => r.sample.rps / (results.get('w1-auth')?.[i]?.sample.rps ?? NaN),
+    )
     // One core's worth of the authenticated route, from what every process of the
     // two-worker server spent per request (the primary included).
     const cpuUs = summary('w2-auth').cpuUs
@@ -206,11 +241,13 @@ async function main(): Promise<void> {
       '',
       `Written by \`npm run bench:scale${quick ? ' -- --quick' : ''}\` on ${started.toISOString()}, load average ${load} when it started; ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}. Load: ${tool.description}; ${settings.rounds} round(s) of ${settings.seconds} s a case after a warm-up of ${settings.warmupSeconds} s, medians over the rounds. Every server is \`dara start bench/servers/scale-app.ts\` with \`NODE_ENV=production\` and its sessions in one redis-server; HAProxy runs deploy/haproxy.cfg. CPU/req adds up every process of the case (primary and workers; HAProxy and its three servers) over the requests wrk counted; wrk runs on the same cores, and its own CPU/req is beside it. "cores busy" is the CPU time of the case's processes over the wall-clock time: what they got of the machine.`,
       '',
-      '| case | req/s | p50 | p99 | CPU/req | cores busy | wrk CPU/req | vs | each round req/s | non-2xx + socket errors |',
-      '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+      '| case | req/s | p50 | p99 | CPU/req | cores busy | busiest JS thread | wrk CPU/req | machine busy, wrk included | vs | each round req/s | non-2xx + socket errors |',
+      '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
       ...rows,
       '',
       `\`--workers 2\` against \`--workers 1\`, authenticated: ${workersRatio.toFixed(2)}× (goal ≥ ${WORKERS_GOAL}×: ${workersRatio >= WORKERS_GOAL ? 'met' : 'NOT met'}). HAProxy's own part of CPU/req behind the balancer: ${summary('lb-hello').firstUs.toFixed(1)} µs (hello), ${summary('lb-auth').firstUs.toFixed(1)} µs (auth).`,
+      '',
+      `Each round's own ratio (its two runs back to back): ${roundRatios.map((r) => `${r.toFixed(2)}×`).join(', ')}. One worker is bound by its JavaScript thread (${one.mainCores.toFixed(2)} of a core busy); two workers and wrk kept ${two.machineCores.toFixed(2)} of the machine's ${machine.nproc} cores busy, so on this machine the load generator's share (${two.clientUs.toFixed(1)} µs a request) and the threads beside the JavaScript ones (V8's garbage collector and compiler: ${two.helperUs.toFixed(1)} µs a request) come out of what a second worker could add.`,
       '',
       `On paper, a 16-core machine: the authenticated route costs ${cpuUs.toFixed(1)} µs of CPU per request across the processes of \`--workers 2\`, so one core serves at most ${fmt(perCore)} req/s, and \`--workers 16\` (or \`auto\`) at most ${fmt(16 * perCore)} req/s, with the clients on other machines: node:cluster's primary only hands each new connection to a worker, and the workers share nothing but Redis, which an authenticated request does not touch (tokens and revocations are checked in memory).`,
       '',
