@@ -132,8 +132,10 @@ if (positionals.length === 1) {
   console.log(`| self time by owner | ${reads.map((r) => r.name).join(' | ')} |`)
   console.log(`| --- | ${reads.map(() => '--:').join(' | ')} |`)
   for (const key of owners) {
+    // A regular expression's source may hold a pipe, which would end the cell.
+    const cell = key.replaceAll('|', '\\|')
     console.log(
-      `| ${key} | ${reads.map((r) => share(r.byOwner.get(key) ?? 0, r.total)).join(' | ')} |`,
+      `| ${cell} | ${reads.map((r) => share(r.byOwner.get(key) ?? 0, r.total)).join(' | ')} |`,
     )
   }
   console.log(`| everything else | ${reads.map((r) => share(rest(r), r.total)).join(' | ')} |`)
